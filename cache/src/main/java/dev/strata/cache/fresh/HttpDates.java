@@ -1,0 +1,56 @@
+package dev.strata.cache.fresh;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/**
+ * HTTP-date parsing and formatting (RFC 9110 §5.6.7): IMF-fixdate, and the obsolete RFC 850 and
+ * asctime forms a recipient must accept.
+ *
+ * <p>Day and month names are English whatever the default locale: the formatters use {@code
+ * Locale.US}, because {@code Locale.US} has no full day names ({@code EEEE} reads "Sun", not
+ * "Sunday") and so could not parse RFC 850 dates.
+ */
+public final class HttpDates {
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
+    /** Two-digit years read as 1970 to 2069. */
+    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder()
+            .appendPattern("EEEE, dd-MMM-")
+            .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+            .appendPattern(" HH:mm:ss 'GMT'")
+            .toFormatter(Locale.US)
+            .withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter ASCTIME =
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
+
+    private HttpDates() {}
+
+    /** Epoch milliseconds of an HTTP-date; empty when the text is not one. */
+    public static OptionalLong parse(String text) {
+        String trimmed = text.trim();
+        for (DateTimeFormatter format : new DateTimeFormatter[] {IMF_FIXDATE, RFC_850, ASCTIME}) {
+            try {
+                return OptionalLong.of(
+                        ZonedDateTime.parse(trimmed, format).toInstant().toEpochMilli());
+            } catch (DateTimeParseException e) {
+                // try the next form
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The IMF-fixdate form of epoch milliseconds: {@code Sun, 06 Nov 1994 08:49:37 GMT}. */
+    public static String format(long epochMillis) {
+        return IMF_FIXDATE.format(Instant.ofEpochMilli(epochMillis));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.strata.cache.fresh;
+
+import dev.strata.cache.store.HeaderList;
+import dev.strata.config.CachePolicyConfig;
+
+/**
+ * Whether a shared cache may store a response (RFC 9111 §3).
+ *
+ * <p>Stored: responses to GET with a final status that is cacheable by default or that carries an
+ * explicit lifetime or {@code public}; never with {@code no-store} (request or response) or {@code
+ * private}; a request with {@code Authorization} only when the response allows it (§3.5); {@code
+ * Set-Cookie} responses only when the site allows it. Responses with {@code Vary} and partial
+ * content are not stored yet: secondary keys and range combination come with the full caching
+ * engine (issue #3).
+ */
+public final class Storability {
+    private Storability() {}
+
+    /** Whether the response to {@code method} may be stored. */
+    public static boolean isStorable(
+            String method, int status, HeaderList request, HeaderList response, CachePolicyConfig policy) {
+        if (!method.equals("GET") || status < 200 || status == 206) {
+            return false;
+        }
+        CacheControl responseCc = CacheControl.parse(response.all("Cache-Control"));
+        CacheControl requestCc = CacheControl.parse(request.all("Cache-Control"));
+        if (responseCc.has("no-store") || responseCc.has("private") || requestCc.has("no-store")) {
+            return false;
+        }
+        if (request.contains("Authorization")
+                && !(responseCc.has("public") || responseCc.has("s-maxage") || responseCc.has("must-revalidate"))) {
+            return false;
+        }
+        if (response.contains("Set-Cookie") && !policy.storeSetCookie()) {
+            return false;
+        }
+        if (response.contains("Vary")) {
+            return false;
+        }
+        return Freshness.HEURISTICALLY_CACHEABLE.contains(status)
+                || Freshness.hasExplicitLifetime(response)
+                || responseCc.has("public");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.strata.cache.store;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.strata.cache.fresh.Freshness;
+import java.time.Duration;
+
+/**
+ * A stored response: what the upstream answered, when it was stored and how fresh it is.
+ *
+ * <p>The body array is shared, never copied and never mutated: tiers and handlers read it only.
+ *
+ * @param status the response status
+ * @param headers the end-to-end response headers as stored (hop-by-hop fields removed)
+ * @param body the complete body
+ * @param storedAtMillis when the response was received (epoch ms): the RFC 9111 response_time
+ * @param freshness its lifetime and the age it had when stored
+ */
+@SuppressWarnings("ArrayRecordComponent") // shared read-only body; identity is not compared
+public record CachedResponse(int status, HeaderList headers, byte[] body, long storedAtMillis, Freshness freshness) {
+    public CachedResponse {
+        requireNonNull(headers, "headers");
+        requireNonNull(body, "body");
+        requireNonNull(freshness, "freshness");
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 100 to 999)");
+        }
+    }
+
+    /** How long the response has been stored at {@code nowMillis}; never negative. */
+    public Duration resident(long nowMillis) {
+        return Duration.ofMillis(Math.max(0, nowMillis - storedAtMillis));
+    }
+
+    /** The current age (RFC 9111 §4.2.3) at {@code nowMillis}. */
+    public Duration age(long nowMillis) {
+        return freshness.currentAge(resident(nowMillis));
+    }
+
+    /** Whether it is fresh at {@code nowMillis}. */
+    public boolean isFresh(long nowMillis) {
+        return freshness.isFresh(resident(nowMillis));
+    }
+
+    /** Approximate bytes in memory, for weighing in the memory tier. */
+    public long weight() {
+        return 64L + body.length + headers.weight();
+    }
+}

@@ -1,0 +1,265 @@
+package dev.strata.cache.store;
+
+import dev.strata.cache.key.CacheKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactionOptionsFIFO;
+import org.rocksdb.CompactionStyle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk tier: RocksDB with metadata and bodies in separate column families, so a revalidation
+ * can rewrite headers without rewriting the body. An entry is written in one atomic batch (with the
+ * write-ahead log, so it survives {@code kill -9}); a read checks the body's length and CRC32C
+ * against the metadata and drops an entry that does not match.
+ *
+ * <p>Bounded by bytes: both column families use FIFO compaction with a byte budget, so the oldest
+ * data files go first when the budget is reached. An entry whose body was evicted before its
+ * metadata reads as a miss and is cleaned up.
+ *
+ * <p>A directory that will not open (corrupt, wrong format) is moved aside as {@code
+ * NAME.broken-TIMESTAMP} with one log line and a fresh one is created; a directory locked by
+ * another running process is refused, never moved. Read and write errors are counted and degrade
+ * to a miss or a skipped store: the node keeps serving from memory and upstream.
+ *
+ * <p>Every method blocks on disk I/O: never call it on an I/O thread. Thread-safe.
+ */
+public final class DiskTier implements CacheTier {
+    private static final Logger log = LoggerFactory.getLogger(DiskTier.class);
+    private static final byte[] META = "meta".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BODY = "body".getBytes(StandardCharsets.UTF_8);
+    private static final DateTimeFormatter QUARANTINE_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final DBOptions dbOptions;
+    private final List<ColumnFamilyOptions> cfOptions;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle body;
+    private final WriteOptions writeOptions = new WriteOptions();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong corrupt = new AtomicLong();
+
+    private DiskTier(
+            Path dir,
+            DBOptions dbOptions,
+            List<ColumnFamilyOptions> cfOptions,
+            RocksDB db,
+            List<ColumnFamilyHandle> handles) {
+        this.dir = dir;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.db = db;
+        this.handles = handles;
+        this.meta = handles.get(1);
+        this.body = handles.get(2);
+    }
+
+    /**
+     * Opens (or creates) the tier in {@code dir}, quarantining a directory that will not open.
+     *
+     * @param maxBytes the byte budget on disk
+     * @param clock names the quarantined directory
+     * @throws CacheStorageException when the directory is in use (locked by another process or by
+     *     another open tier in this one) or cannot be created even after quarantine
+     */
+    public static DiskTier open(Path dir, long maxBytes, Clock clock) {
+        try {
+            Files.createDirectories(dir);
+            return tryOpen(dir, maxBytes);
+        } catch (RocksDBException | IOException e) {
+            if (isLockHeld(dir, e)) {
+                throw new CacheStorageException(
+                        "cache directory " + dir + " is in use by another process or another tier in this one ("
+                                + e.getMessage() + ")",
+                        e);
+            }
+            Path aside = quarantineName(dir, clock);
+            log.warn(
+                    "cache directory {} does not open ({}); moved it to {} and starting empty",
+                    dir,
+                    e.getMessage(),
+                    aside);
+            try {
+                Files.move(dir, aside);
+                Files.createDirectories(dir);
+                return tryOpen(dir, maxBytes);
+            } catch (RocksDBException | IOException again) {
+                again.addSuppressed(e);
+                throw new CacheStorageException(
+                        "cache directory " + dir + " cannot be used (" + again.getMessage() + ")", again);
+            }
+        }
+    }
+
+    /**
+     * Whether opening failed because another RocksDB instance holds the directory's lock. RocksDB
+     * names the lock file in both forms of that error ("lock hold by current process, …: DIR/LOCK: …"
+     * and "While lock file: DIR/LOCK: …"); matching the path, not the word "lock", keeps a corrupt
+     * directory whose path merely contains "lock" (say {@code /var/cache/blocks}) from being refused
+     * instead of quarantined.
+     */
+    private static boolean isLockHeld(Path dir, Exception e) {
+        return e instanceof RocksDBException && String.valueOf(e.getMessage()).contains(dir.resolve("LOCK") + ":");
+    }
+
+    /** {@code NAME.broken-TIMESTAMP}, with a counter when that name is taken (two failures in a second). */
+    private static Path quarantineName(Path dir, Clock clock) {
+        String base = dir.getFileName() + ".broken-" + QUARANTINE_STAMP.format(clock.instant());
+        Path aside = dir.resolveSibling(base);
+        for (int i = 1; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); i++) {
+            aside = dir.resolveSibling(base + "-" + i);
+        }
+        return aside;
+    }
+
+    private static DiskTier tryOpen(Path dir, long maxBytes) throws RocksDBException {
+        DBOptions dbOptions = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setKeepLogFileNum(2)
+                .setMaxTotalWalSize(64L << 20);
+        ColumnFamilyOptions defaults = new ColumnFamilyOptions();
+        ColumnFamilyOptions metaOptions = fifo(Math.max(64L << 20, maxBytes / 16));
+        ColumnFamilyOptions bodyOptions = fifo(maxBytes);
+        List<ColumnFamilyOptions> cfOptions = List.of(defaults, metaOptions, bodyOptions);
+        List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, defaults),
+                new ColumnFamilyDescriptor(META, metaOptions),
+                new ColumnFamilyDescriptor(BODY, bodyOptions));
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try {
+            RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+            return new DiskTier(dir, dbOptions, cfOptions, db, handles);
+        } catch (RocksDBException e) {
+            handles.forEach(ColumnFamilyHandle::close);
+            cfOptions.forEach(ColumnFamilyOptions::close);
+            dbOptions.close();
+            throw e;
+        }
+    }
+
+    private static ColumnFamilyOptions fifo(long maxBytes) {
+        return new ColumnFamilyOptions()
+                .setCompactionStyle(CompactionStyle.FIFO)
+                .setCompactionOptionsFIFO(new CompactionOptionsFIFO().setMaxTableFilesSize(maxBytes));
+    }
+
+    @Override
+    public @Nullable CachedResponse lookup(CacheKey key) {
+        byte[] keyBytes = key.toBytes();
+        try {
+            byte[] metaBytes = db.get(meta, keyBytes);
+            if (metaBytes == null) {
+                return null;
+            }
+            DiskFormat.Meta decoded = DiskFormat.decodeMeta(metaBytes);
+            byte[] bodyBytes = decoded == null ? null : db.get(body, keyBytes);
+            if (decoded == null
+                    || bodyBytes == null
+                    || bodyBytes.length != decoded.bodyLength()
+                    || DiskFormat.crc(bodyBytes) != decoded.bodyCrc()) {
+                corrupt.incrementAndGet();
+                log.debug("dropping unusable disk entry {}", key);
+                invalidate(key);
+                return null;
+            }
+            return new CachedResponse(
+                    decoded.status(), decoded.headers(), bodyBytes, decoded.storedAtMillis(), decoded.freshness());
+        } catch (RocksDBException e) {
+            countError("read", e);
+            return null;
+        }
+    }
+
+    @Override
+    public void store(CacheKey key, CachedResponse response) {
+        byte[] keyBytes = key.toBytes();
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.put(body, keyBytes, response.body());
+            batch.put(meta, keyBytes, DiskFormat.encodeMeta(response));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            countError("write", e);
+        }
+    }
+
+    @Override
+    public void invalidate(CacheKey key) {
+        byte[] keyBytes = key.toBytes();
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.delete(meta, keyBytes);
+            batch.delete(body, keyBytes);
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            countError("delete", e);
+        }
+    }
+
+    private void countError(String operation, RocksDBException e) {
+        long count = errors.incrementAndGet();
+        if (count == 1 || Long.bitCount(count) == 1) { // log the 1st, 2nd, 4th, 8th… error
+            log.warn("disk tier {} {} failed ({} errors so far): {}", dir, operation, count, e.getMessage());
+        }
+    }
+
+    /** Read, write and delete errors since open. */
+    public long errorCount() {
+        return errors.get();
+    }
+
+    /** Entries dropped because their body did not match their metadata. */
+    public long corruptCount() {
+        return corrupt.get();
+    }
+
+    /** The directory this tier lives in. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** Flushes memtables and closes RocksDB cleanly; the tier is unusable afterwards. */
+    @Override
+    public void close() {
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            log.warn("disk tier {}: flushing the write-ahead log on close failed: {}", dir, e.getMessage());
+        }
+        handles.forEach(ColumnFamilyHandle::close);
+        try {
+            db.closeE();
+        } catch (RocksDBException e) {
+            log.warn("disk tier {}: close failed: {}", dir, e.getMessage());
+        }
+        writeOptions.close();
+        cfOptions.forEach(ColumnFamilyOptions::close);
+        dbOptions.close();
+    }
+}

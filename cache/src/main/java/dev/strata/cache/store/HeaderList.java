@@ -1,0 +1,94 @@
+package dev.strata.cache.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable, ordered list of HTTP header fields; names compare case-insensitively, repeated
+ * fields keep their order.
+ *
+ * @param fields the fields in the order they were received
+ */
+public record HeaderList(List<Field> fields) {
+    /** One header field line. */
+    public record Field(String name, String value) {
+        public Field {
+            requireNonNull(name, "name");
+            requireNonNull(value, "value");
+        }
+    }
+
+    private static final HeaderList EMPTY = new HeaderList(List.of());
+
+    public HeaderList {
+        fields = List.copyOf(fields);
+    }
+
+    public static HeaderList of() {
+        return EMPTY;
+    }
+
+    /** Fields from alternating names and values: {@code of("Content-Type", "text/html")}. */
+    public static HeaderList of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("namesAndValues: odd length (expected: name, value pairs)");
+        }
+        List<Field> list = new ArrayList<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            list.add(new Field(namesAndValues[i], namesAndValues[i + 1]));
+        }
+        return new HeaderList(list);
+    }
+
+    /** The first value of {@code name}, or null. */
+    public @Nullable String first(String name) {
+        for (Field field : fields) {
+            if (field.name().equalsIgnoreCase(name)) {
+                return field.value();
+            }
+        }
+        return null;
+    }
+
+    /** Every value of {@code name}, in order. */
+    public List<String> all(String name) {
+        List<String> values = new ArrayList<>(2);
+        for (Field field : fields) {
+            if (field.name().equalsIgnoreCase(name)) {
+                values.add(field.value());
+            }
+        }
+        return values;
+    }
+
+    public boolean contains(String name) {
+        return first(name) != null;
+    }
+
+    /** This list without the fields whose names are in {@code names} (case-insensitive). */
+    public HeaderList without(Set<String> names) {
+        Set<String> drop = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        drop.addAll(names);
+        List<Field> kept = new ArrayList<>(fields.size());
+        for (Field field : fields) {
+            if (!drop.contains(field.name())) {
+                kept.add(field);
+            }
+        }
+        return kept.size() == fields.size() ? this : new HeaderList(kept);
+    }
+
+    /** An estimate of the bytes these fields take in memory, for cache weighing. */
+    public long weight() {
+        long bytes = 16;
+        for (Field field : fields) {
+            bytes += 48 + 2L * (field.name().length() + field.value().length());
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,254 @@
+package dev.strata.cache.store;
+
+import static java.util.Objects.requireNonNull;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.cache.fresh.Freshness;
+import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.KeyPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiskTierIT {
+    private static final long MAX_BYTES = 256L << 20;
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-01-02T03:04:05Z"), ZoneOffset.UTC);
+    private static final String QUARANTINE_SUFFIX = ".broken-20240102-030405";
+
+    private static CacheKey key(String path) {
+        return CacheKey.from("https", "example.com", path, "", KeyPolicy.defaults());
+    }
+
+    private static CachedResponse response(String body) {
+        return new CachedResponse(
+                200,
+                HeaderList.of(
+                        "Content-Type", "text/plain; charset=utf-8",
+                        "Set-Cookie", "a=1",
+                        "Set-Cookie", "b=2",
+                        "ETag", "\"v1\""),
+                body.getBytes(StandardCharsets.UTF_8),
+                1_700_000_000_123L,
+                new Freshness(Duration.ofSeconds(60), Duration.ofMillis(1_500)));
+    }
+
+    /** {@code found}, failing the test when it is null. */
+    private static CachedResponse present(@Nullable CachedResponse found) {
+        assertThat(found).as("stored entry").isNotNull();
+        return requireNonNull(found);
+    }
+
+    private static void assertSameResponse(CachedResponse actual, CachedResponse expected) {
+        assertThat(actual.status()).isEqualTo(expected.status());
+        assertThat(actual.headers()).isEqualTo(expected.headers());
+        assertThat(actual.body()).isEqualTo(expected.body());
+        assertThat(actual.storedAtMillis()).isEqualTo(expected.storedAtMillis());
+        assertThat(actual.freshness()).isEqualTo(expected.freshness());
+    }
+
+    @Test
+    void lookupGivesWhatWasStored(@TempDir Path tmp) {
+        Path dir = tmp.resolve("disk");
+        CachedResponse stored = response("hello, disk");
+
+        try (DiskTier tier = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            tier.store(key("/a"), stored);
+
+            CachedResponse found = present(tier.lookup(key("/a")));
+
+            assertSameResponse(found, stored);
+            assertThat(tier.lookup(key("/b"))).isNull();
+            assertThat(tier.errorCount()).isZero();
+            assertThat(tier.corruptCount()).isZero();
+            assertThat(tier.dir()).isEqualTo(dir);
+        }
+    }
+
+    @Test
+    void largeBodyRoundTrips(@TempDir Path tmp) {
+        byte[] body = new byte[3 << 20];
+        new Random(42).nextBytes(body);
+        CachedResponse stored =
+                new CachedResponse(200, HeaderList.of(), body, 7, new Freshness(Duration.ofHours(1), Duration.ZERO));
+
+        try (DiskTier tier = DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK)) {
+            tier.store(key("/big"), stored);
+
+            CachedResponse found = present(tier.lookup(key("/big")));
+
+            assertThat(found.body()).isEqualTo(body);
+            assertThat(tier.errorCount()).isZero();
+        }
+    }
+
+    @Test
+    void storeReplacesTheEntry(@TempDir Path tmp) {
+        try (DiskTier tier = DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK)) {
+            tier.store(key("/a"), response("first"));
+            tier.store(key("/a"), response("second, and longer"));
+
+            CachedResponse found = present(tier.lookup(key("/a")));
+
+            assertThat(new String(found.body(), StandardCharsets.UTF_8)).isEqualTo("second, and longer");
+        }
+    }
+
+    @Test
+    void entriesSurviveCloseAndReopen(@TempDir Path tmp) {
+        Path dir = tmp.resolve("disk");
+        CachedResponse stored = response("persistent");
+        try (DiskTier tier = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            tier.store(key("/a"), stored);
+        }
+
+        try (DiskTier reopened = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            CachedResponse found = present(reopened.lookup(key("/a")));
+
+            assertSameResponse(found, stored);
+            assertThat(reopened.errorCount()).isZero();
+            assertThat(reopened.corruptCount()).isZero();
+        }
+        assertThat(quarantinedSiblings(dir)).isEmpty();
+    }
+
+    @Test
+    void invalidateRemovesTheEntryForGood(@TempDir Path tmp) {
+        Path dir = tmp.resolve("disk");
+        try (DiskTier tier = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            tier.store(key("/a"), response("a"));
+            tier.store(key("/b"), response("b"));
+
+            tier.invalidate(key("/a"));
+            tier.invalidate(key("/never-stored"));
+
+            assertThat(tier.lookup(key("/a"))).isNull();
+            assertThat(tier.lookup(key("/b"))).isNotNull();
+            assertThat(tier.errorCount()).isZero();
+        }
+        try (DiskTier reopened = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            assertThat(reopened.lookup(key("/a"))).isNull();
+            assertThat(reopened.lookup(key("/b"))).isNotNull();
+        }
+    }
+
+    @Test
+    void directoryOfGarbageIsQuarantinedAndReplaced(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("disk");
+        writeGarbage(dir);
+
+        try (DiskTier tier = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            Path aside = tmp.resolve("disk" + QUARANTINE_SUFFIX);
+            assertThat(aside).isDirectory();
+            assertThat(aside.resolve("CURRENT")).exists();
+            assertThat(quarantinedSiblings(dir)).containsExactly(aside);
+
+            CachedResponse stored = response("fresh start");
+            tier.store(key("/a"), stored);
+            CachedResponse found = present(tier.lookup(key("/a")));
+            assertSameResponse(found, stored);
+            assertThat(tier.errorCount()).isZero();
+        }
+    }
+
+    @Test
+    void directoryWhosePathMentionsLockIsStillQuarantinedWhenCorrupt(@TempDir Path tmp) throws IOException {
+        // "blocks" contains "lock": a corrupt directory must not be mistaken for a locked one.
+        Path dir = tmp.resolve("blocks");
+        writeGarbage(dir);
+
+        try (DiskTier tier = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            assertThat(tmp.resolve("blocks" + QUARANTINE_SUFFIX)).isDirectory();
+            tier.store(key("/a"), response("a"));
+            assertThat(tier.lookup(key("/a"))).isNotNull();
+        }
+    }
+
+    @Test
+    void secondQuarantineInTheSameSecondGetsItsOwnName(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("disk");
+        writeGarbage(dir);
+        DiskTier.open(dir, MAX_BYTES, CLOCK).close();
+        writeGarbage(dir);
+
+        try (DiskTier tier = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            assertThat(quarantinedSiblings(dir))
+                    .containsExactlyInAnyOrder(
+                            tmp.resolve("disk" + QUARANTINE_SUFFIX), tmp.resolve("disk" + QUARANTINE_SUFFIX + "-1"));
+            tier.store(key("/a"), response("a"));
+            assertThat(tier.lookup(key("/a"))).isNotNull();
+        }
+    }
+
+    @Test
+    void directoryInUseIsRefusedAndLeftAlone(@TempDir Path tmp) {
+        Path dir = tmp.resolve("disk");
+        try (DiskTier first = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            first.store(key("/a"), response("a"));
+
+            assertThatThrownBy(() -> DiskTier.open(dir, MAX_BYTES, CLOCK))
+                    .isInstanceOf(CacheStorageException.class)
+                    .hasMessageContaining("in use")
+                    .hasMessageContaining(dir.toString());
+
+            assertThat(dir).isDirectory();
+            assertThat(quarantinedSiblings(dir)).isEmpty();
+            assertThat(first.lookup(key("/a"))).isNotNull();
+            first.store(key("/b"), response("b"));
+            assertThat(first.lookup(key("/b"))).isNotNull();
+            assertThat(first.errorCount()).isZero();
+        }
+        try (DiskTier reopened = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            assertThat(reopened.lookup(key("/a"))).isNotNull();
+            assertThat(reopened.lookup(key("/b"))).isNotNull();
+        }
+    }
+
+    @Test
+    void tieredCachePromotesADiskHitToMemory(@TempDir Path tmp) {
+        CachedResponse stored = response("tiered");
+        try (TieredCache cache = new TieredCache(
+                MemoryTier.create(1 << 20, Runnable::run), DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK))) {
+            cache.disk().store(key("/a"), stored);
+            assertThat(cache.lookupMemory(key("/a"))).isNull();
+
+            assertThat(cache.lookupDisk(key("/a"))).isNotNull();
+
+            assertThat(cache.lookupMemory(key("/a"))).isNotNull();
+            cache.invalidate(key("/a"));
+            assertThat(cache.lookupMemory(key("/a"))).isNull();
+            assertThat(cache.lookupDisk(key("/a"))).isNull();
+        }
+    }
+
+    /** A directory RocksDB cannot open: CURRENT names a manifest full of random bytes. */
+    private static void writeGarbage(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        byte[] garbage = new byte[4096];
+        new Random(7).nextBytes(garbage);
+        Files.write(dir.resolve("CURRENT"), "MANIFEST-000001\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve("MANIFEST-000001"), garbage);
+        Files.write(dir.resolve("IDENTITY"), garbage);
+    }
+
+    private static List<Path> quarantinedSiblings(Path dir) {
+        try (Stream<Path> siblings = Files.list(dir.getParent())) {
+            return siblings.filter(p -> p.getFileName().toString().startsWith(dir.getFileName() + ".broken-"))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

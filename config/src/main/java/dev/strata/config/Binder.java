@@ -1,0 +1,257 @@
+package dev.strata.config;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Binds a {@link Value} tree to the configuration records.
+ *
+ * <p>The YAML layout is the records' layout: each record is a map whose keys are its components in
+ * kebab-case ({@code maxObjectSize} is {@code max-object-size}), and a key left out takes the value
+ * of the record's {@code defaults()}. The binding is driven by reflection over the record
+ * components, so a component added to a record is at once readable, printable by {@link
+ * ConfigPrinter} and checked against the documentation by the tests. What the types alone cannot
+ * say is in the few tables below, keyed by {@code Record.component}.
+ *
+ * <p>Mapping entries are bound in document order and the first problem is thrown, so the error
+ * reported is (nearly always) the first one in the file.
+ */
+final class Binder {
+    /** Scalar forms narrower than the component's Java type (for lists: of each item). */
+    private static final Map<String, ScalarType> FORMS = Map.of(
+            "NodeConfig.name", ScalarType.NODE_NAME,
+            "SiteConfig.name", ScalarType.SITE_NAME,
+            "SiteConfig.hosts", ScalarType.HOST,
+            "WafConfig.allow", ScalarType.NETWORK,
+            "WafConfig.deny", ScalarType.NETWORK,
+            "CachePolicyConfig.dropQueryParams", ScalarType.QUERY_PARAM);
+
+    private static final String ORIGINS_EXPECTED = "a list of origin URLs, e.g. [http://127.0.0.1:8000]";
+
+    /** Components without a default: leaving them out is an error with this expectation. */
+    private static final Map<String, String> REQUIRED = Map.of("SiteConfig.origins", ORIGINS_EXPECTED);
+
+    /** Lists that may not be empty, with what was expected. */
+    private static final Map<String, String> NON_EMPTY = Map.of(
+            "SiteConfig.origins",
+            ORIGINS_EXPECTED,
+            "SiteConfig.hosts",
+            "at least one host name or *, e.g. [www.example.com]");
+
+    private Binder() {}
+
+    /** Binds the whole tree; a missing or empty document gives {@link StrataConfig#defaults()}. */
+    static StrataConfig bind(Value root) {
+        return (StrataConfig) bindRecord(root, StrataConfig.class, StrataConfig.defaults(), KeyPath.ROOT);
+    }
+
+    private static Object bindRecord(Value value, Class<?> type, Object defaults, KeyPath path) {
+        Value.Mapping mapping;
+        if (value instanceof Value.Mapping written) {
+            mapping = written;
+        } else if (value instanceof Value.Nothing) {
+            mapping = Value.Mapping.empty(value.at());
+        } else {
+            throw value.at().error(path, "expected a map, got " + Value.describe(value));
+        }
+        RecordComponent[] components = type.getRecordComponents();
+        List<String> keys =
+                Arrays.stream(components).map(c -> Keys.kebab(c.getName())).toList();
+        Map<String, Object> bound = new HashMap<>();
+        Map<String, Value> given = new HashMap<>();
+        for (Value.Entry entry : mapping.entries().values()) {
+            int index = keys.indexOf(entry.key());
+            KeyPath keyPath = path.child(entry.key());
+            if (index < 0) {
+                throw entry.keyAt().error(keyPath, Keys.unknown(entry.key(), keys));
+            }
+            RecordComponent component = components[index];
+            bound.put(component.getName(), bindComponent(entry.value(), component, keyPath, read(component, defaults)));
+            given.put(component.getName(), entry.value());
+        }
+        Object[] arguments = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent component = components[i];
+            Object argument = bound.get(component.getName());
+            if (argument == null) {
+                String required = REQUIRED.get(id(component));
+                if (required != null) {
+                    throw mapping.at().error(path.child(keys.get(i)), "missing (expected: " + required + ")");
+                }
+                argument = read(component, defaults);
+            }
+            arguments[i] = argument;
+        }
+        return construct(type, components, arguments, mapping, given, path);
+    }
+
+    private static Object bindComponent(Value value, RecordComponent component, KeyPath path, Object defaultValue) {
+        String id = id(component);
+        Class<?> type = component.getType();
+        if (ScalarType.isMap(type)) {
+            return bindRecord(value, type, defaultValue, path);
+        }
+        if (type != List.class) {
+            ScalarType form = FORMS.getOrDefault(id, ScalarType.of(type));
+            return bindScalar(value, form, path);
+        }
+        Class<?> itemType = (Class<?>) ((ParameterizedType) component.getGenericType()).getActualTypeArguments()[0];
+        String required = REQUIRED.get(id);
+        if (value instanceof Value.Nothing && required != null) {
+            throw value.at().error(path, "missing (expected: " + required + ")");
+        }
+        List<Value> items = items(value, path);
+        List<Object> list = new ArrayList<>(items.size());
+        for (Value item : items) {
+            KeyPath itemPath = path.index(list.size());
+            if (ScalarType.isMap(itemType)) {
+                list.add(bindRecord(item, itemType, itemDefaults(itemType, list.size()), itemPath));
+            } else {
+                list.add(bindScalar(item, FORMS.getOrDefault(id, ScalarType.of(itemType)), itemPath));
+            }
+        }
+        String nonEmpty = NON_EMPTY.get(id);
+        if (list.isEmpty() && nonEmpty != null) {
+            throw value.at().error(path, "empty (expected: " + nonEmpty + ")");
+        }
+        if (id.equals("StrataConfig.sites")) {
+            checkSiteNames(list, items, path);
+        }
+        return list;
+    }
+
+    /**
+     * The items of a list. On the command line a single string is split at commas, so {@code
+     * --shields a,b} works like {@code [a, b]}; in a file a list must be written as one.
+     */
+    private static List<Value> items(Value value, KeyPath path) {
+        if (value instanceof Value.Sequence sequence) {
+            return sequence.items();
+        } else if (value instanceof Value.Nothing) {
+            return List.of();
+        } else if (value instanceof Value.Scalar scalar && scalar.at().isCommandLine()) {
+            List<Value> items = new ArrayList<>();
+            for (String part : scalar.text().split(",", -1)) {
+                if (!part.isBlank()) {
+                    items.add(new Value.Scalar(part.strip(), scalar.at()));
+                }
+            }
+            return items;
+        }
+        throw value.at().error(path, "expected a list, got " + Value.describe(value));
+    }
+
+    private static Object bindScalar(Value value, ScalarType form, KeyPath path) {
+        if (!(value instanceof Value.Scalar scalar)) {
+            throw value.at().error(path, "expected " + form.what() + ", got " + Value.describe(value));
+        }
+        try {
+            return form.parse(scalar.text());
+        } catch (IllegalArgumentException e) {
+            throw scalar.at().error(path, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** The defaults of one item of a list of records; only sites are such a list today. */
+    private static Object itemDefaults(Class<?> type, int index) {
+        if (type == SiteConfig.class) {
+            // origins has no default (REQUIRED); this empty list is never used
+            return new SiteConfig("site-" + (index + 1), List.of("*"), List.of(), CachePolicyConfig.defaults());
+        }
+        throw new IllegalStateException("no defaults for list items of " + type.getName());
+    }
+
+    /** Site names appear in logs, metrics and purges, so two sites cannot share one. */
+    private static void checkSiteNames(List<Object> sites, List<Value> items, KeyPath path) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < sites.size(); i++) {
+            String name = ((SiteConfig) sites.get(i)).name();
+            Integer first = seen.putIfAbsent(name, i);
+            if (first != null) {
+                Value item = items.get(i);
+                Location at = item.at();
+                if (item instanceof Value.Mapping mapping) {
+                    Value.Entry nameEntry = mapping.entries().get("name");
+                    if (nameEntry != null) {
+                        at = nameEntry.value().at();
+                    }
+                }
+                throw at.error(
+                        path.index(i).child("name"),
+                        Scalars.quote(name) + " is already the name of " + path.index(first)
+                                + " (expected: a unique name)");
+            }
+        }
+    }
+
+    /**
+     * Calls the canonical constructor. A value it rejects ({@code component: value (expected: …)})
+     * is reported at that key, with the text as written.
+     */
+    private static Object construct(
+            Class<?> type,
+            RecordComponent[] components,
+            Object[] arguments,
+            Value.Mapping mapping,
+            Map<String, Value> given,
+            KeyPath path) {
+        try {
+            Class<?>[] types =
+                    Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+            Constructor<?> constructor = type.getDeclaredConstructor(types);
+            return constructor.newInstance(arguments);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException rejected) {
+                throw rejection(String.valueOf(rejected.getMessage()), components, mapping, given, path);
+            }
+            throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
+        }
+    }
+
+    private static ConfigException rejection(
+            String message,
+            RecordComponent[] components,
+            Value.Mapping mapping,
+            Map<String, Value> given,
+            KeyPath path) {
+        for (RecordComponent component : components) {
+            String prefix = component.getName() + ": ";
+            if (!message.startsWith(prefix)) {
+                continue;
+            }
+            String detail = message.substring(prefix.length());
+            KeyPath keyPath = path.child(Keys.kebab(component.getName()));
+            Value value = given.get(component.getName());
+            if (value == null) {
+                return mapping.at().error(keyPath, detail);
+            }
+            int expected = detail.indexOf("(expected: ");
+            if (value instanceof Value.Scalar scalar && expected >= 0) {
+                detail = Scalars.quote(scalar.text()) + " is out of range " + detail.substring(expected);
+            }
+            return value.at().error(keyPath, detail);
+        }
+        return mapping.at().error(path, message);
+    }
+
+    private static Object read(RecordComponent component, Object record) {
+        try {
+            return component.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + id(component), e);
+        }
+    }
+
+    private static String id(RecordComponent component) {
+        return component.getDeclaringRecord().getSimpleName() + "." + component.getName();
+    }
+}

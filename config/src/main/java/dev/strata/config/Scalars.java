@@ -1,0 +1,162 @@
+package dev.strata.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Parsers for the scalar forms of the configuration that have no value type of their own. Each
+ * throws {@link IllegalArgumentException} whose message is the detail of a configuration error:
+ * the quoted text and what was expected.
+ */
+final class Scalars {
+    private static final int MAX_QUOTED = 100;
+    private static final Pattern WHOLE = Pattern.compile("[-+]?\\d+");
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final Pattern HOST =
+            Pattern.compile("\\*|(\\*\\.)?[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?|\\[[0-9A-Fa-f:.]+\\]");
+    private static final Pattern QUERY_PARAM = Pattern.compile("[^\\s&=#*]*\\*?");
+
+    private Scalars() {}
+
+    /** The text in double quotes, escaped and shortened so a message stays one readable line. */
+    static String quote(String text) {
+        String shown = text.length() > MAX_QUOTED ? text.substring(0, MAX_QUOTED) + "..." : text;
+        StringBuilder out = new StringBuilder(shown.length() + 2).append('"');
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** YAML 1.2 core booleans: {@code true}, {@code True}, {@code TRUE} and the same for false. */
+    static boolean parseBoolean(String text) {
+        switch (text) {
+            case "true", "True", "TRUE" -> {
+                return true;
+            }
+            case "false", "False", "FALSE" -> {
+                return false;
+            }
+            default -> throw new IllegalArgumentException("expected true or false, got " + quote(text));
+        }
+    }
+
+    static int parseInt(String text) {
+        if (!WHOLE.matcher(text).matches()) {
+            throw new IllegalArgumentException("expected a whole number, got " + quote(text));
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    quote(text)
+                            + " is out of range (expected: a whole number from "
+                            + Integer.MIN_VALUE
+                            + " to "
+                            + Integer.MAX_VALUE
+                            + ")",
+                    e);
+        }
+    }
+
+    static double parseDouble(String text) {
+        if (!DECIMAL.matcher(text).matches()) {
+            throw new IllegalArgumentException("expected a number, got " + quote(text));
+        }
+        double value = Double.parseDouble(text);
+        if (Double.isInfinite(value)) {
+            throw new IllegalArgumentException(quote(text) + " is out of range (expected: a finite number)");
+        }
+        return value;
+    }
+
+    static Path parsePath(String text) {
+        String expected = " is not a path (expected: e.g. data/edge-cache)";
+        if (text.isBlank()) {
+            throw new IllegalArgumentException(quote(text) + expected);
+        }
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(quote(text) + expected, e);
+        }
+    }
+
+    /**
+     * An absolute {@code http} or {@code https} URL with a host and no user info, query or fragment.
+     * A path of just {@code /} is dropped, so {@code http://a:8000/} and {@code http://a:8000} are
+     * the same origin.
+     */
+    static URI parseUrl(String text) {
+        String expected = " is not an http(s) URL (expected: e.g. http://127.0.0.1:8000)";
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(quote(text) + expected, e);
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null
+                || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || uri.getHost() == null
+                || uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(quote(text) + expected);
+        }
+        if ("/".equals(uri.getRawPath())) {
+            return URI.create(text.substring(0, text.length() - 1));
+        }
+        return uri;
+    }
+
+    static String parseName(String text, String what) {
+        if (!NAME.matcher(text).matches()) {
+            throw new IllegalArgumentException(
+                    quote(text) + " is not " + what + " (expected: letters, digits, '.', '_' or '-', at most 63)");
+        }
+        return text;
+    }
+
+    static String parseHost(String text) {
+        if (text.length() > 255 || !HOST.matcher(text).matches()) {
+            throw new IllegalArgumentException(
+                    quote(text) + " is not a host name (expected: e.g. www.example.com, *.example.com or *)");
+        }
+        return text;
+    }
+
+    static String parseNetwork(String text) {
+        if (!Networks.isCidr(text)) {
+            throw new IllegalArgumentException(quote(text) + " is not a network (expected: CIDR, e.g. 10.0.0.0/8)");
+        }
+        return text;
+    }
+
+    static String parseQueryParam(String text) {
+        if (text.isEmpty() || !QUERY_PARAM.matcher(text).matches()) {
+            throw new IllegalArgumentException(
+                    quote(text) + " is not a query parameter name (expected: e.g. fbclid or utm_*)");
+        }
+        return text;
+    }
+}

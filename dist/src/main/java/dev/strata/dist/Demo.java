@@ -1,0 +1,205 @@
+package dev.strata.dist;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.strata.config.ListenAddress;
+import dev.strata.config.OriginConfig;
+import dev.strata.config.PurgeApiConfig;
+import dev.strata.edge.EdgeServer;
+import dev.strata.origin.OriginServer;
+import dev.strata.origin.SampleSite;
+import dev.strata.proxy.ProxyNode;
+import dev.strata.purge.PurgeApiServer;
+import dev.strata.shield.ShieldServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole CDN on loopback: a generated sample site behind a static origin, two shields, three edges
+ * named as PoPs ({@code ams}, {@code nyc}, {@code sin}) and the purge API, each node with its own
+ * RocksDB directory under one working directory that {@link #close()} removes.
+ *
+ * <p>Ports: with base port N, the origin listens on N, the edges on N+1 to N+3, the shields on N+4
+ * and N+5 and the purge API on N+6; base port 0 lets the operating system choose every port.
+ */
+final class Demo implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Demo.class);
+    static final List<String> POPS = List.of("ams", "nyc", "sin");
+    static final List<String> SHIELDS = List.of("shield-1", "shield-2");
+
+    /** One running node, printed as {@code ROLE NAME URL}. */
+    record Node(String role, String name, URI uri) {
+        Node {
+            requireNonNull(role, "role");
+            requireNonNull(name, "name");
+            requireNonNull(uri, "uri");
+        }
+
+        String line() {
+            return role + " " + name + " " + uri;
+        }
+    }
+
+    private final Path workDir;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<ProxyNode> edges = new ArrayList<>();
+    private final List<ProxyNode> shields = new ArrayList<>();
+    private @Nullable OriginServer origin;
+
+    private Demo(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    /**
+     * Generates the sample site in a new temporary directory and starts every node.
+     *
+     * @param basePort the first port, or 0 for ports chosen by the operating system
+     */
+    static Demo start(int basePort, Clock clock) {
+        Path workDir;
+        try {
+            workDir = Files.createTempDirectory("strata-demo-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the demo's working directory", e);
+        }
+        Demo demo = new Demo(workDir);
+        try {
+            demo.startAll(basePort, clock);
+            return demo;
+        } catch (RuntimeException e) {
+            demo.close();
+            throw e;
+        }
+    }
+
+    private void startAll(int basePort, Clock clock) {
+        Path site = workDir.resolve("site");
+        try {
+            Files.createDirectories(site);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + site, e);
+        }
+        SampleSite.generate(site);
+        origin = OriginServer.start(new OriginConfig(address(basePort, 0), site, "public, max-age=60"), clock);
+        started.add(origin);
+        nodes.add(new Node("origin", "origin", origin.uri()));
+
+        List<String> shieldUrls = new ArrayList<>();
+        for (int i = 0; i < SHIELDS.size(); i++) {
+            String name = SHIELDS.get(i);
+            ProxyNode shield = ShieldServer.start(
+                    new Flags()
+                            .set("shield.listen", address(basePort, 4 + i))
+                            .set("shield.cache.dir", workDir.resolve(name + "-cache"))
+                            .set("node.name", name)
+                            .origins("origin", List.of(origin.uri().toString()))
+                            .load(null),
+                    clock);
+            started.add(shield);
+            shields.add(shield);
+            shieldUrls.add(shield.uri().toString());
+            nodes.add(new Node("shield", name, shield.uri()));
+        }
+        for (int i = 0; i < POPS.size(); i++) {
+            String pop = POPS.get(i);
+            ProxyNode edge = EdgeServer.start(
+                    new Flags()
+                            .set("edge.listen", address(basePort, 1 + i))
+                            .set("edge.shields", shieldUrls)
+                            .set("edge.cache.dir", workDir.resolve(pop + "-cache"))
+                            .set("node.name", pop)
+                            .load(null),
+                    clock);
+            started.add(edge);
+            edges.add(edge);
+            nodes.add(new Node("edge", pop, edge.uri()));
+        }
+        PurgeApiServer purge =
+                PurgeApiServer.start(new PurgeApiConfig(address(basePort, 6), workDir.resolve("purge-log")));
+        started.add(purge);
+        nodes.add(new Node("purge-api", "purge-api", purge.uri()));
+    }
+
+    private static ListenAddress address(int basePort, int offset) {
+        return ListenAddress.of("127.0.0.1", basePort == 0 ? 0 : basePort + offset);
+    }
+
+    /** Every node, in start order: origin, shields, edges, purge API. */
+    List<Node> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** The edges, in the order of {@link #POPS}. */
+    List<ProxyNode> edges() {
+        return List.copyOf(edges);
+    }
+
+    List<ProxyNode> shields() {
+        return List.copyOf(shields);
+    }
+
+    OriginServer origin() {
+        return requireNonNull(origin, "origin");
+    }
+
+    /** What to print: the node lines, then curl examples. */
+    String banner() {
+        StringBuilder text = new StringBuilder();
+        for (Node node : nodes) {
+            text.append(node.line()).append('\n');
+        }
+        URI ams = edges.get(0).uri();
+        URI nyc = edges.get(1).uri();
+        text.append('\n')
+                .append("Try (the first request is a MISS, the next a HIT):\n")
+                .append("  curl -i ")
+                .append(ams)
+                .append("/css/site.css\n")
+                .append("  curl -i ")
+                .append(ams)
+                .append("/css/site.css\n")
+                .append("  curl -s -o /dev/null -D - ")
+                .append(nyc)
+                .append("/img/photo.webp\n")
+                .append("  curl -s -o big.bin -w '%{http_code} %{size_download} bytes\\n' ")
+                .append(nyc)
+                .append("/downloads/big.bin\n")
+                .append("  open ")
+                .append(ams)
+                .append("/ in a browser\n")
+                .append("Press Ctrl-C to stop.\n");
+        return text.toString();
+    }
+
+    /** Stops every node gracefully (edges first), then removes the working directory. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                log.warn("error while stopping a demo node: {}", e.toString());
+            }
+        }
+        started.clear();
+        try (Stream<Path> paths = Files.walk(workDir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            log.warn("could not remove the demo's working directory {}: {}", workDir, e.toString());
+        }
+    }
+}

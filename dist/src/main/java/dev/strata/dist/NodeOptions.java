@@ -1,0 +1,32 @@
+package dev.strata.dist;
+
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/** The flags every caching node ({@code edge}, {@code shield}) shares. */
+final class NodeOptions {
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on.")
+    @Nullable
+    String listen;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "The disk cache directory.")
+    @Nullable
+    Path cacheDir;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A YAML configuration file.")
+    @Nullable
+    Path config;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "This node's name, e.g. its PoP.")
+    @Nullable
+    String name;
+
+    /** These flags as overrides of the {@code role} section ({@code edge} or {@code shield}). */
+    Flags flags(String role) {
+        return new Flags()
+                .set(role + ".listen", listen)
+                .set(role + ".cache.dir", cacheDir)
+                .set("node.name", name);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.strata.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.proxy.ProxyNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The demo topology in-process on ephemeral ports: origin, two shields, three edges, purge API. */
+class DemoIT {
+    private static final List<String> ASSETS = List.of(
+            "/index.html",
+            "/css/site.css",
+            "/js/app.js",
+            "/data/catalog.json",
+            "/img/logo.svg",
+            "/img/photo.png",
+            "/img/photo.webp",
+            "/fonts/inter.woff2",
+            "/downloads/big.bin");
+
+    @SuppressWarnings("NullAway.Init")
+    private static Demo demo;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        demo = Demo.start(0, Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        demo.close();
+    }
+
+    private HttpResponse<byte[]> get(URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void printsOneLinePerNodeAsRoleNameUrl() {
+        String banner = demo.banner();
+
+        List<String> nodeLines = banner.lines()
+                .filter(line -> line.matches("(origin|shield|edge|purge-api) \\S+ http://127\\.0\\.0\\.1:\\d+"))
+                .toList();
+        assertThat(nodeLines)
+                .hasSize(7)
+                .anyMatch(line -> line.startsWith("edge ams "))
+                .anyMatch(line -> line.startsWith("edge nyc "))
+                .anyMatch(line -> line.startsWith("edge sin "))
+                .anyMatch(line -> line.startsWith("purge-api purge-api "))
+                .anyMatch(line -> line.startsWith("origin origin "));
+        assertThat(banner).contains("curl -i " + demo.edges().get(0).uri() + "/css/site.css");
+    }
+
+    @Test
+    void everyEdgeAnswersMissThenHitWithTheOriginsExactBytesAndTheOriginIsAskedOnce() throws Exception {
+        Path site = demo.origin().dir();
+        long originBefore = demo.origin().requestCount();
+
+        for (ProxyNode edge : demo.edges()) {
+            for (String asset : ASSETS) {
+                byte[] expected = Files.readAllBytes(site.resolve(asset.substring(1)));
+
+                HttpResponse<byte[]> first = get(edge.uri().resolve(asset));
+                HttpResponse<byte[]> second = get(edge.uri().resolve(asset));
+
+                assertThat(first.statusCode()).as(edge.name() + asset).isEqualTo(200);
+                assertThat(first.headers().firstValue("X-Cache"))
+                        .as(edge.name() + asset)
+                        .hasValue("MISS");
+                assertThat(second.headers().firstValue("X-Cache"))
+                        .as(edge.name() + asset)
+                        .hasValue("HIT");
+                assertThat(second.headers().firstValue("Age"))
+                        .as(edge.name() + asset)
+                        .isPresent();
+                assertThat(second.headers().firstValue("X-Served-By")).hasValue(edge.name());
+                assertThat(first.body()).as(edge.name() + asset).isEqualTo(expected);
+                assertThat(second.body()).as(edge.name() + asset).isEqualTo(expected);
+            }
+        }
+        // One shield owns each object for every PoP, so each asset cost the origin one request.
+        assertThat(demo.origin().requestCount() - originBefore).isEqualTo(ASSETS.size());
+    }
+
+    @Test
+    void rootServesTheSampleSitesIndex() throws Exception {
+        HttpResponse<byte[]> root = get(demo.edges().get(2).uri().resolve("/"));
+
+        assertThat(root.statusCode()).isEqualTo(200);
+        assertThat(root.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(root.body()).isEqualTo(Files.readAllBytes(demo.origin().dir().resolve("index.html")));
+    }
+
+    @Test
+    void purgeApiAnswersItsHealthCheck() throws Exception {
+        URI purge = demo.nodes().stream()
+                .filter(node -> node.role().equals("purge-api"))
+                .findFirst()
+                .orElseThrow()
+                .uri();
+
+        HttpResponse<byte[]> health = get(purge.resolve("/healthz"));
+
+        assertThat(health.statusCode()).isEqualTo(200);
+    }
+}

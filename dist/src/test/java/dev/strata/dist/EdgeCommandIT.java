@@ -1,0 +1,109 @@
+package dev.strata.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.strata.config.ConfigException;
+import dev.strata.proxy.ProxyNode;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code strata edge --origin URL} in front of a plain HTTP server that is not Strata's. */
+class EdgeCommandIT {
+    @SuppressWarnings("NullAway.Init")
+    @TempDir
+    Path dir;
+
+    @SuppressWarnings("NullAway.Init")
+    private HttpServer plain;
+
+    private final AtomicInteger requests = new AtomicInteger();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void startPlainServer() throws Exception {
+        plain = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        plain.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = ("hello from " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Cache-Control", "max-age=300");
+            exchange.getResponseHeaders().add("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        plain.start();
+    }
+
+    @AfterEach
+    void stopPlainServer() {
+        plain.stop(0);
+    }
+
+    private URI plainUri() {
+        return URI.create("http://127.0.0.1:" + plain.getAddress().getPort());
+    }
+
+    private static EdgeCommand parse(String... args) {
+        EdgeCommand command = new EdgeCommand();
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+
+    @Test
+    void frontsAnyHttpOriginWithMissThenHit() throws Exception {
+        EdgeCommand command = parse(
+                "--listen",
+                "127.0.0.1:0",
+                "--origin",
+                plainUri().toString(),
+                "--cache-dir",
+                dir.resolve("cache").toString(),
+                "--name",
+                "pop1");
+        try (ProxyNode edge = command.start(Clock.systemUTC())) {
+            HttpResponse<String> first = http.send(
+                    HttpRequest.newBuilder(edge.uri().resolve("/a?x=1")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> second = http.send(
+                    HttpRequest.newBuilder(edge.uri().resolve("/a?x=1")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(first.headers().firstValue("X-Cache")).hasValue("MISS");
+            assertThat(second.headers().firstValue("X-Cache")).hasValue("HIT");
+            assertThat(second.headers().firstValue("X-Served-By")).hasValue("pop1");
+            assertThat(second.body()).isEqualTo(first.body()).isEqualTo("hello from /a?x=1");
+            assertThat(requests.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void rejectsAnOriginThatIsNotAnHttpUrl() {
+        EdgeCommand command = parse("--listen", "127.0.0.1:0", "--origin", "ftp://files.example.com");
+
+        assertThatThrownBy(command::configuration)
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("command line: --origin: \"ftp://files.example.com\" is not an http(s) URL"
+                        + " (expected: e.g. http://127.0.0.1:8000)");
+    }
+
+    @Test
+    void rejectsOriginAndShieldTogether() {
+        EdgeCommand command = parse("--origin", "http://127.0.0.1:1", "--shield", "http://127.0.0.1:2");
+
+        assertThatThrownBy(command::configuration)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--origin and --shield");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.strata.proxy;
+
+import dev.strata.cache.key.CacheKey;
+import io.undertow.util.AttachmentKey;
+
+/** Per-request state passed along the handler chain. */
+final class ProxyKeys {
+    /** The request's route, set by {@link LookupHandler}. */
+    static final AttachmentKey<Route> ROUTE = AttachmentKey.create(Route.class);
+
+    /** The request's cache key, set by {@link LookupHandler}. */
+    static final AttachmentKey<CacheKey> CACHE_KEY = AttachmentKey.create(CacheKey.class);
+
+    private ProxyKeys() {}
+}

@@ -1,0 +1,218 @@
+package dev.strata.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.strata.cache.store.DiskTier;
+import dev.strata.cache.store.MemoryTier;
+import dev.strata.cache.store.TieredCache;
+import dev.strata.config.CacheConfig;
+import dev.strata.config.LimitsConfig;
+import dev.strata.config.ListenAddress;
+import dev.strata.config.UpstreamConfig;
+import dev.strata.upstream.UpstreamClient;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running caching proxy node (an edge or a shield): an Undertow listener, its two-tier cache, the
+ * bounded disk executor and the upstream client, started together and stopped gracefully.
+ *
+ * <p>The handler chain is admission → lookup (memory on the I/O thread, disk on the disk executor)
+ * → fetch (async upstream). {@link #close()} stops accepting, lets in-flight requests finish up to
+ * a deadline, then closes the upstream client and RocksDB cleanly.
+ */
+public final class ProxyNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyNode.class);
+    private static final Duration DRAIN_DEADLINE = Duration.ofSeconds(30);
+    private static final int DISK_QUEUE = 4096;
+
+    /**
+     * What a node needs to start.
+     *
+     * @param role {@code edge} or {@code shield}, for logs and thread names
+     * @param name the node's name, sent in {@code X-Served-By} and {@code Via}
+     * @param listen where clients connect
+     * @param cache the cache tiers
+     * @param limits admission limits
+     * @param upstream client settings towards the next hop
+     * @param router where each host's requests go
+     * @param clock the clock for ages and freshness
+     */
+    public record Spec(
+            String role,
+            String name,
+            ListenAddress listen,
+            CacheConfig cache,
+            LimitsConfig limits,
+            UpstreamConfig upstream,
+            Router router,
+            Clock clock) {
+        public Spec {
+            requireNonNull(role, "role");
+            requireNonNull(name, "name");
+            requireNonNull(listen, "listen");
+            requireNonNull(cache, "cache");
+            requireNonNull(limits, "limits");
+            requireNonNull(upstream, "upstream");
+            requireNonNull(router, "router");
+            requireNonNull(clock, "clock");
+        }
+    }
+
+    private final Spec spec;
+    private final TieredCache cache;
+    private final ThreadPoolExecutor diskExecutor;
+    private final UpstreamClient client;
+    private final GracefulShutdownHandler graceful;
+    private final Undertow undertow;
+    private final URI uri;
+
+    private ProxyNode(
+            Spec spec,
+            TieredCache cache,
+            ThreadPoolExecutor diskExecutor,
+            UpstreamClient client,
+            GracefulShutdownHandler graceful,
+            Undertow undertow) {
+        this.spec = spec;
+        this.cache = cache;
+        this.diskExecutor = diskExecutor;
+        this.client = client;
+        this.graceful = graceful;
+        this.undertow = undertow;
+        InetSocketAddress bound =
+                (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+        String host = spec.listen().host();
+        this.uri = URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort());
+    }
+
+    /**
+     * Opens the cache and starts listening.
+     *
+     * @throws dev.strata.cache.store.CacheStorageException when the cache directory cannot be used
+     * @throws RuntimeException when the address cannot be bound (Undertow's, naming the cause)
+     */
+    public static ProxyNode start(Spec spec) {
+        TieredCache cache = new TieredCache(
+                MemoryTier.create(spec.cache().memory().bytes()),
+                DiskTier.open(spec.cache().dir(), spec.cache().disk().bytes(), spec.clock()));
+        ThreadPoolExecutor diskExecutor = diskExecutor(spec.role() + "-" + spec.name());
+        UpstreamClient client = new UpstreamClient(spec.upstream(), spec.name(), spec.clock());
+        Responses responses = new Responses(spec.name());
+        HttpHandler chain = new AdmissionHandler(
+                spec.limits(),
+                responses,
+                new LookupHandler(
+                        spec.router(),
+                        cache,
+                        diskExecutor,
+                        spec.clock(),
+                        responses,
+                        new FetchHandler(
+                                cache,
+                                client,
+                                diskExecutor,
+                                spec.cache().maxObjectSize().bytes(),
+                                spec.clock(),
+                                responses)));
+        GracefulShutdownHandler graceful = new GracefulShutdownHandler(chain);
+        LimitsConfig limits = spec.limits();
+        Undertow undertow = Undertow.builder()
+                .addHttpListener(spec.listen().port(), spec.listen().host())
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, (int)
+                        limits.maxHeaderSize().bytes())
+                // Generous here so AdmissionHandler can answer 431 with the configured limit.
+                .setServerOption(UndertowOptions.MAX_HEADERS, Math.max(200, 2 * limits.maxHeaders()))
+                .setServerOption(
+                        UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodySize().bytes())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                .setHandler(graceful)
+                .build();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            client.close();
+            diskExecutor.shutdown();
+            cache.close();
+            throw e;
+        }
+        ProxyNode node = new ProxyNode(spec, cache, diskExecutor, client, graceful, undertow);
+        log.info(
+                "{} {} listening on {} (cache {})",
+                spec.role(),
+                spec.name(),
+                node.uri,
+                spec.cache().dir());
+        return node;
+    }
+
+    private static ThreadPoolExecutor diskExecutor(String owner) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory threads = task -> {
+            Thread thread = new Thread(task, owner + "-disk-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        int size = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        return new ThreadPoolExecutor(size, size, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(DISK_QUEUE), threads);
+    }
+
+    /** The URL clients use, with the real port when the configured one was 0. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The port the node listens on. */
+    public int port() {
+        return uri.getPort();
+    }
+
+    /** The node's name. */
+    public String name() {
+        return spec.name();
+    }
+
+    /** The node's cache, for tests and admin endpoints. */
+    public TieredCache cache() {
+        return cache;
+    }
+
+    /**
+     * Stops gracefully: refuses new requests, waits up to 30 s for in-flight ones, then closes the
+     * listener, the upstream client and the cache (RocksDB closed cleanly).
+     */
+    @Override
+    public void close() {
+        graceful.shutdown();
+        try {
+            if (!graceful.awaitShutdown(DRAIN_DEADLINE.toMillis())) {
+                log.warn("{} {}: requests still in flight after {}; closing", spec.role(), spec.name(), DRAIN_DEADLINE);
+            }
+            undertow.stop();
+            client.close();
+            diskExecutor.shutdown();
+            if (!diskExecutor.awaitTermination(DRAIN_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("{} {}: disk writes still queued after {}", spec.role(), spec.name(), DRAIN_DEADLINE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            cache.close();
+        }
+        log.info("{} {} stopped", spec.role(), spec.name());
+    }
+}

@@ -1,0 +1,262 @@
+package dev.strata.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.config.CacheConfig;
+import dev.strata.config.LimitsConfig;
+import dev.strata.config.ListenAddress;
+import dev.strata.config.SiteConfig;
+import dev.strata.config.StrataConfig;
+import dev.strata.config.UpstreamConfig;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProxyNodeIT {
+    @SuppressWarnings("NullAway.Init")
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @SuppressWarnings("NullAway.Init")
+    private TestOrigin origin;
+
+    @BeforeEach
+    void startOrigin() {
+        origin = new TestOrigin();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+        origin.close();
+    }
+
+    private ProxyNode node(String role, String name, Path cacheDir, Router router) {
+        ProxyNode node = ProxyNode.start(new ProxyNode.Spec(
+                role,
+                name,
+                ListenAddress.of("127.0.0.1", 0),
+                CacheConfig.defaults(cacheDir),
+                LimitsConfig.defaults(),
+                UpstreamConfig.defaults(),
+                router,
+                clock));
+        closing.add(node);
+        return node;
+    }
+
+    private static StrataConfig withSites(List<URI> origins) {
+        StrataConfig d = StrataConfig.defaults();
+        return new StrataConfig(
+                d.node(),
+                d.edge(),
+                d.shield(),
+                List.of(SiteConfig.anyHost(origins)),
+                d.waf(),
+                d.rateLimits(),
+                d.purgeApi(),
+                d.admin(),
+                d.origin());
+    }
+
+    private ProxyNode edgeInFrontOf(URI upstream) {
+        return node("edge", "edge-test", dir.resolve("edge"), Router.forEdge(withSites(List.of(upstream))));
+    }
+
+    private HttpResponse<String> get(URI base, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void secondRequestIsAHitWithTheSameBodyAndAnAge() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        HttpResponse<String> first = get(edge.uri(), "/a.css");
+        clock.advance(Duration.ofSeconds(7));
+        HttpResponse<String> second = get(edge.uri(), "/a.css");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(second.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(second.body()).isEqualTo(first.body()).isEqualTo("GET /a.css #1");
+        assertThat(second.headers().firstValue("Age")).hasValue("7");
+        assertThat(second.headers().firstValue("X-Served-By")).hasValue("edge-test");
+        assertThat(origin.count("/a.css")).isEqualTo(1);
+    }
+
+    @Test
+    void expiredEntryIsFetchedAgain() throws Exception {
+        origin.respond("/short", "Cache-Control", "max-age=5");
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        get(edge.uri(), "/short");
+        clock.advance(Duration.ofSeconds(6));
+        HttpResponse<String> later = get(edge.uri(), "/short");
+
+        assertThat(later.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(later.body()).isEqualTo("GET /short #2");
+    }
+
+    @Test
+    void noStoreResponsesArePassedAndNeverStored() throws Exception {
+        origin.respond("/private", "Cache-Control", "no-store");
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        HttpResponse<String> first = get(edge.uri(), "/private");
+        HttpResponse<String> second = get(edge.uri(), "/private");
+
+        assertThat(first.headers().firstValue("X-Cache")).hasValue("PASS");
+        assertThat(second.headers().firstValue("X-Cache")).hasValue("PASS");
+        assertThat(origin.count("/private")).isEqualTo(2);
+    }
+
+    @Test
+    void clientNoCacheGoesUpstream() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        get(edge.uri(), "/reload");
+        HttpResponse<String> reload = get(edge.uri(), "/reload", "Cache-Control", "no-cache");
+
+        assertThat(reload.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(origin.count("/reload")).isEqualTo(2);
+    }
+
+    @Test
+    void unsafeMethodPassesAndInvalidatesTheStoredEntry() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+        get(edge.uri(), "/doc");
+
+        HttpResponse<String> post = http.send(
+                HttpRequest.newBuilder(edge.uri().resolve("/doc"))
+                        .POST(HttpRequest.BodyPublishers.ofString("payload"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> after = get(edge.uri(), "/doc");
+
+        assertThat(post.headers().firstValue("X-Cache")).hasValue("PASS");
+        assertThat(post.body()).isEqualTo("POST /doc #2");
+        assertThat(after.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(after.body()).isEqualTo("GET /doc #3");
+    }
+
+    @Test
+    void theKeysHostIsForwardedSoTheNextHopSeesTheSiteButNeverTheClientsPort() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        HttpResponse<String> response = get(edge.uri(), "/host");
+
+        assertThat(response.headers().firstValue("X-Seen-Host")).hasValue("127.0.0.1");
+    }
+
+    @Test
+    void restartedNodeServesItsDiskEntriesWithoutTheUpstream() throws Exception {
+        ProxyNode first = edgeInFrontOf(origin.uri());
+        get(first.uri(), "/kept.js");
+        closing.remove(first);
+        first.close();
+
+        ProxyNode second = edgeInFrontOf(origin.uri());
+        clock.advance(Duration.ofSeconds(3));
+        HttpResponse<String> response = get(second.uri(), "/kept.js");
+
+        assertThat(response.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(response.headers().firstValue("Age")).hasValue("3");
+        assertThat(response.body()).isEqualTo("GET /kept.js #1");
+        assertThat(origin.count("/kept.js")).isEqualTo(1);
+    }
+
+    @Test
+    void unreachableUpstreamGivesAShort502() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ProxyNode edge = edgeInFrontOf(URI.create("http://127.0.0.1:" + closedPort));
+
+        HttpResponse<String> response = get(edge.uri(), "/x");
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).startsWith("502 Bad Gateway").doesNotContain("Exception");
+    }
+
+    @Test
+    void edgeToShieldToOriginFillsBothCaches() throws Exception {
+        ProxyNode shield = node(
+                "shield", "shield-test", dir.resolve("shield"), Router.forShield(withSites(List.of(origin.uri()))));
+        StrataConfig d = StrataConfig.defaults();
+        StrataConfig edgeConfig = new StrataConfig(
+                d.node(),
+                new dev.strata.config.EdgeConfig(
+                        d.edge().listen(),
+                        List.of(shield.uri()),
+                        d.edge().cache(),
+                        d.edge().limits(),
+                        d.edge().upstream()),
+                d.shield(),
+                List.of(),
+                d.waf(),
+                d.rateLimits(),
+                d.purgeApi(),
+                d.admin(),
+                d.origin());
+        ProxyNode edge = node("edge", "ams", dir.resolve("edge"), Router.forEdge(edgeConfig));
+        ProxyNode otherEdge = node("edge", "nyc", dir.resolve("edge2"), Router.forEdge(edgeConfig));
+
+        HttpResponse<String> miss = get(edge.uri(), "/img.png");
+        HttpResponse<String> hit = get(edge.uri(), "/img.png");
+        HttpResponse<String> otherPop = get(otherEdge.uri(), "/img.png");
+
+        assertThat(miss.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(hit.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(otherPop.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(otherPop.headers().firstValue("X-Served-By")).hasValue("nyc");
+        assertThat(otherPop.body()).isEqualTo(miss.body()).isEqualTo("GET /img.png #1");
+        assertThat(origin.count("/img.png")).isEqualTo(1);
+    }
+
+    @Test
+    void overlongUriIsRejectedWith414() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        HttpResponse<String> response = get(edge.uri(), "/" + "a".repeat(9000));
+
+        assertThat(response.statusCode()).isEqualTo(414);
+        assertThat(response.body()).contains("URI Too Long");
+        assertThat(origin.count("/" + "a".repeat(9000))).isZero();
+    }
+
+    @Test
+    void tooManyHeadersAreRejectedWith431() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+        List<String> headers = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            headers.add("X-H" + i);
+            headers.add("v");
+        }
+
+        HttpResponse<String> response = get(edge.uri(), "/h", headers.toArray(String[]::new));
+
+        assertThat(response.statusCode()).isEqualTo(431);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.strata.proxy;
+
+import io.undertow.Undertow;
+import io.undertow.util.HttpString;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An origin for tests: answers every path with a body naming the path and the request number,
+ * with the response headers a test sets per path, and counts requests per path.
+ */
+final class TestOrigin implements AutoCloseable {
+    private final Undertow undertow;
+    private final Map<String, String[]> headers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+
+    TestOrigin() {
+        undertow = Undertow.builder()
+                .addHttpListener(0, "127.0.0.1")
+                .setHandler(exchange -> {
+                    String path = exchange.getRequestPath();
+                    int n = counts.computeIfAbsent(path, p -> new AtomicInteger())
+                            .incrementAndGet();
+                    exchange.setStatusCode(statuses.getOrDefault(path, 200));
+                    String[] pairs = headers.getOrDefault(path, new String[] {"Cache-Control", "max-age=60"});
+                    for (int i = 0; i < pairs.length; i += 2) {
+                        exchange.getResponseHeaders().add(new HttpString(pairs[i]), pairs[i + 1]);
+                    }
+                    exchange.getResponseHeaders()
+                            .put(
+                                    new HttpString("X-Seen-Host"),
+                                    exchange.getRequestHeaders().getFirst("Host"));
+                    exchange.getResponseSender()
+                            .send(exchange.getRequestMethod() + " " + path + " #" + n, StandardCharsets.UTF_8);
+                })
+                .build();
+        undertow.start();
+    }
+
+    /** Sets the response headers for {@code path}: alternating names and values. */
+    void respond(String path, String... namesAndValues) {
+        headers.put(path, namesAndValues);
+    }
+
+    void status(String path, int status) {
+        statuses.put(path, status);
+    }
+
+    int count(String path) {
+        AtomicInteger count = counts.get(path);
+        return count == null ? 0 : count.get();
+    }
+
+    URI uri() {
+        int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    @Override
+    public void close() {
+        undertow.stop();
+    }
+}
