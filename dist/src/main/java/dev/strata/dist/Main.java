@@ -57,9 +57,11 @@ public final class Main implements Runnable {
         if (failure instanceof ConfigException || failure instanceof CacheStorageException) {
             return String.valueOf(failure.getMessage());
         }
-        BindException bind = find(failure, BindException.class);
-        if (bind != null) {
-            return "cannot listen: " + bind.getMessage() + " (is another process using the port?)";
+        String message = String.valueOf(failure.getMessage());
+        if (find(failure, BindException.class) != null) {
+            return message.startsWith("cannot listen")
+                    ? message + " (is another process using the port?)"
+                    : "cannot listen: " + message;
         }
         return "cannot start: " + failure;
     }

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.strata.config.ConfigException;
 import dev.strata.proxy.ProxyNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,5 +109,28 @@ class EdgeCommandIT {
         assertThatThrownBy(command::configuration)
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("--origin and --shield");
+    }
+
+    @Test
+    void aPortInUseExitsWithStatus1NamingTheAddress() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int status = Main.execute(
+                    "edge",
+                    "--listen",
+                    "127.0.0.1:" + taken.getLocalPort(),
+                    "--origin",
+                    plainUri().toString(),
+                    "--cache-dir",
+                    dir.resolve("cache").toString());
+
+            assertThat(status).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .startsWith("strata: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ");
+        } finally {
+            System.setErr(originalErr);
+        }
     }
 }

@@ -103,7 +103,7 @@ public final class ProxyNode implements AutoCloseable {
      * Opens the cache and starts listening.
      *
      * @throws dev.strata.cache.store.CacheStorageException when the cache directory cannot be used
-     * @throws RuntimeException when the address cannot be bound (Undertow's, naming the cause)
+     * @throws IllegalStateException when the address cannot be bound, naming it and the cause
      */
     public static ProxyNode start(Spec spec) {
         TieredCache cache = new TieredCache(
@@ -148,7 +148,12 @@ public final class ProxyNode implements AutoCloseable {
             client.close();
             diskExecutor.shutdown();
             cache.close();
-            throw e;
+            throw new IllegalStateException(
+                    "cannot listen on " + spec.listen() + ": "
+                            + (e.getCause() == null
+                                    ? e.getMessage()
+                                    : e.getCause().getMessage()),
+                    e);
         }
         ProxyNode node = new ProxyNode(spec, cache, diskExecutor, client, graceful, undertow);
         log.info(

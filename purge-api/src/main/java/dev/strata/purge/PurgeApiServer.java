@@ -36,7 +36,16 @@ public final class PurgeApiServer implements AutoCloseable {
                 .addHttpListener(config.listen().port(), config.listen().host())
                 .setHandler(graceful)
                 .build();
-        undertow.start();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot listen on " + config.listen() + ": "
+                            + (e.getCause() == null
+                                    ? e.getMessage()
+                                    : e.getCause().getMessage()),
+                    e);
+        }
         PurgeApiServer server =
                 new PurgeApiServer(undertow, graceful, config.listen().host());
         log.info("purge-api listening on {}", server.uri);
