@@ -42,6 +42,9 @@ class ProxyNodeIT {
 
     @AfterEach
     void stop() throws Exception {
+        assertThat(UndertowIoThreads.violations())
+                .as("blocking calls on I/O threads")
+                .isEmpty();
         for (int i = closing.size() - 1; i >= 0; i--) {
             closing.get(i).close();
         }

@@ -1,0 +1,42 @@
+package dev.strata.proxy;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * Makes blocking on an Undertow I/O thread fail the integration tests (STYLE.md §4, §5). XNIO names
+ * those threads {@code XNIO-N I/O-M}. Installed by blockhound-junit-platform through the service
+ * loader. Undertow catches what a handler throws, so each violation is also recorded here and
+ * tests assert {@link #violations()} is empty.
+ */
+public final class UndertowIoThreads implements BlockHoundIntegration {
+    private static final Queue<String> VIOLATIONS = new ConcurrentLinkedQueue<>();
+    private static final String PACKAGE = "dev/strata/cache/";
+    private static final String DISK_TIER = "dev.strata.cache.store.DiskTier";
+    private static final String KEY = "L" + PACKAGE + "key/CacheKey;";
+
+    @Override
+    public void applyTo(BlockHound.Builder builder) {
+        builder.nonBlockingThreadPredicate(
+                        current -> current.or(thread -> thread.getName().contains(" I/O-")))
+                // RocksDB is blocking JNI, which BlockHound cannot see: mark the disk tier itself.
+                .markAsBlocking(DISK_TIER, "lookup", "(" + KEY + ")L" + PACKAGE + "store/CachedResponse;")
+                .markAsBlocking(DISK_TIER, "store", "(" + KEY + "L" + PACKAGE + "store/CachedResponse;)V")
+                .markAsBlocking(DISK_TIER, "invalidate", "(" + KEY + ")V")
+                // XNIO's own hand-over between threads while a listener starts or stops.
+                .allowBlockingCallsInside("org.xnio.nio.WorkerThread$SynchTask", "run")
+                .blockingMethodCallback(method -> {
+                    VIOLATIONS.add(method + " on " + Thread.currentThread().getName());
+                    throw new BlockingOperationError(method);
+                });
+    }
+
+    /** Every blocking call seen on an I/O thread since the JVM started. */
+    static List<String> violations() {
+        return List.copyOf(VIOLATIONS);
+    }
+}
