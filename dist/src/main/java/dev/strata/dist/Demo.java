@@ -179,6 +179,9 @@ final class Demo implements AutoCloseable {
                 .append("  open ")
                 .append(ams)
                 .append("/ in a browser\n")
+                .append("Data: ")
+                .append(workDir)
+                .append(" (removed on exit)\n")
                 .append("Press Ctrl-C to stop.\n");
         return text.toString();
     }

@@ -8,6 +8,7 @@ import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.cache.store.TieredCache;
+import dev.strata.config.ByteSize;
 import dev.strata.upstream.HopByHop;
 import dev.strata.upstream.UpstreamClient;
 import dev.strata.upstream.UpstreamException;
@@ -15,18 +16,21 @@ import dev.strata.upstream.UpstreamRequest;
 import dev.strata.upstream.UpstreamResponse;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 
 /**
  * The miss path: forwards the request upstream with HttpClient's async API (the exchange is
@@ -42,24 +46,28 @@ final class FetchHandler implements HttpHandler {
 
     private final TieredCache cache;
     private final UpstreamClient client;
-    private final Executor diskExecutor;
+    private final DiskLanes diskExecutor;
     private final long maxObjectBytes;
     private final Clock clock;
     private final Responses responses;
+    private final ByteSize maxBodySize;
+    private final AtomicLong upstreamFailures = new AtomicLong();
 
     FetchHandler(
             TieredCache cache,
             UpstreamClient client,
-            Executor diskExecutor,
+            DiskLanes diskExecutor,
             long maxObjectBytes,
             Clock clock,
-            Responses responses) {
+            Responses responses,
+            ByteSize maxBodySize) {
         this.cache = cache;
         this.client = client;
         this.diskExecutor = diskExecutor;
         this.maxObjectBytes = maxObjectBytes;
         this.clock = clock;
         this.responses = responses;
+        this.maxBodySize = maxBodySize;
     }
 
     @Override
@@ -67,10 +75,13 @@ final class FetchHandler implements HttpHandler {
         if (Requests.isCacheableMethod(exchange) || !hasBody(exchange)) {
             forward(exchange, NO_BODY);
         } else {
-            exchange.getRequestReceiver()
-                    .receiveFullBytes(
-                            this::forward,
-                            (ex, e) -> responses.error(ex, 400, "Bad Request (request body: " + e.getMessage() + ")"));
+            exchange.getRequestReceiver().receiveFullBytes(this::forward, (ex, e) -> {
+                if (e instanceof RequestTooBigException) {
+                    responses.error(ex, 413, "Content Too Large (limit " + maxBodySize + ")");
+                } else {
+                    IoUtils.safeClose(ex.getConnection()); // the client went away mid-body
+                }
+            });
         }
     }
 
@@ -86,7 +97,8 @@ final class FetchHandler implements HttpHandler {
         HeaderList clientHeaders = Requests.headers(exchange);
         HeaderList forwarded = HopByHop.strip(clientHeaders);
         if (cacheable) {
-            forwarded = forwarded.without(Requests.CONDITIONALS);
+            // A fill is shared: nothing that is not in the key may shape it (docs/caching.md).
+            forwarded = forwarded.without(Requests.CONDITIONALS).without(Requests.UNKEYED);
         }
         UpstreamRequest request = new UpstreamRequest(
                 cacheable ? "GET" : exchange.getRequestMethod().toString(),
@@ -111,8 +123,8 @@ final class FetchHandler implements HttpHandler {
     private static HeaderList withForwardedFor(HeaderList headers, HttpServerExchange exchange) {
         String client = exchange.getSourceAddress().getAddress().getHostAddress();
         String previous = headers.first("X-Forwarded-For");
-        List<HeaderList.Field> fields = new ArrayList<>(
-                headers.without(java.util.Set.of("X-Forwarded-For")).fields());
+        List<HeaderList.Field> fields =
+                new ArrayList<>(headers.without(Set.of("X-Forwarded-For")).fields());
         fields.add(new HeaderList.Field("X-Forwarded-For", previous == null ? client : previous + ", " + client));
         return new HeaderList(fields);
     }
@@ -128,7 +140,15 @@ final class FetchHandler implements HttpHandler {
             Throwable cause =
                     failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             boolean timeout = cause instanceof UpstreamException upstream && upstream.isTimeout();
-            log.warn("{} {}: {}", exchange.getRequestMethod(), key, cause == null ? "no response" : cause.getMessage());
+            long count = upstreamFailures.incrementAndGet();
+            if (Long.bitCount(count) == 1) { // the 1st, 2nd, 4th, 8th…: never a log flood from an I/O thread
+                log.warn(
+                        "{} {}: {} ({} upstream failures so far)",
+                        exchange.getRequestMethod(),
+                        key,
+                        cause == null ? "no response" : cause.getMessage(),
+                        count);
+            }
             responses.error(
                     exchange,
                     timeout ? 504 : 502,
@@ -139,8 +159,8 @@ final class FetchHandler implements HttpHandler {
         }
         HeaderList headers = Responses.relayable(response.headers());
         if (!Requests.isCacheableMethod(exchange)) {
-            if (response.status() < 400) {
-                invalidate(key);
+            if (response.status() < 400 && !Requests.isSafeMethod(exchange)) {
+                invalidate(key); // RFC 9111 §4.4
             }
             responses.send(
                     exchange, response.status(), headers, response.body(), CacheStatus.PASS, upstreamAge(response));
@@ -153,7 +173,7 @@ final class FetchHandler implements HttpHandler {
         }
         CachedResponse stored = new CachedResponse(
                 response.status(),
-                headers,
+                headers.without(Requests.PER_CLIENT_RESPONSE_FIELDS),
                 response.body(),
                 response.responseTimeMillis(),
                 Freshness.of(
@@ -163,7 +183,7 @@ final class FetchHandler implements HttpHandler {
                         response.responseTimeMillis(),
                         route.policy()));
         cache.memory().store(key, stored);
-        runOnDisk(() -> cache.disk().store(key, stored));
+        runOnDisk(key, () -> cache.disk().store(key, stored));
         responses.send(exchange, stored.status(), headers, stored.body(), CacheStatus.MISS, stored.age(clock.millis()));
     }
 
@@ -174,12 +194,12 @@ final class FetchHandler implements HttpHandler {
 
     private void invalidate(CacheKey key) {
         cache.memory().invalidate(key);
-        runOnDisk(() -> cache.disk().invalidate(key));
+        runOnDisk(key, () -> cache.disk().invalidate(key));
     }
 
-    private void runOnDisk(Runnable task) {
+    private void runOnDisk(CacheKey key, Runnable task) {
         try {
-            diskExecutor.execute(task);
+            diskExecutor.execute(key, task);
         } catch (RejectedExecutionException e) {
             log.debug("disk queue full: skipped a disk write");
         }

@@ -9,7 +9,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.time.Clock;
 import java.util.OptionalLong;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 final class LookupHandler implements HttpHandler {
     private final Router router;
     private final TieredCache cache;
-    private final Executor diskExecutor;
+    private final DiskLanes diskExecutor;
     private final Clock clock;
     private final Responses responses;
     private final HttpHandler next;
@@ -30,7 +29,7 @@ final class LookupHandler implements HttpHandler {
     LookupHandler(
             Router router,
             TieredCache cache,
-            Executor diskExecutor,
+            DiskLanes diskExecutor,
             Clock clock,
             Responses responses,
             HttpHandler next) {
@@ -80,12 +79,12 @@ final class LookupHandler implements HttpHandler {
         if (serveIfUsable(exchange, route, cache.lookupMemory(key))) {
             return;
         }
-        exchange.dispatch(task -> executeOrReject(exchange, task), this);
+        exchange.dispatch(task -> executeOrReject(exchange, key, task), this);
     }
 
-    private void executeOrReject(HttpServerExchange exchange, Runnable task) {
+    private void executeOrReject(HttpServerExchange exchange, CacheKey key, Runnable task) {
         try {
-            diskExecutor.execute(task);
+            diskExecutor.execute(key, task);
         } catch (RejectedExecutionException e) {
             exchange.getIoThread()
                     .execute(() -> responses.error(exchange, 503, "Service Unavailable (disk queue full)"));

@@ -18,11 +18,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class ProxyNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyNode.class);
     private static final Duration DRAIN_DEADLINE = Duration.ofSeconds(30);
-    private static final int DISK_QUEUE = 4096;
+    private static final int DISK_QUEUE_PER_LANE = 1024;
 
     /**
      * What a node needs to start.
@@ -74,7 +69,7 @@ public final class ProxyNode implements AutoCloseable {
 
     private final Spec spec;
     private final TieredCache cache;
-    private final ThreadPoolExecutor diskExecutor;
+    private final DiskLanes diskExecutor;
     private final UpstreamClient client;
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
@@ -83,7 +78,7 @@ public final class ProxyNode implements AutoCloseable {
     private ProxyNode(
             Spec spec,
             TieredCache cache,
-            ThreadPoolExecutor diskExecutor,
+            DiskLanes diskExecutor,
             UpstreamClient client,
             GracefulShutdownHandler graceful,
             Undertow undertow) {
@@ -109,7 +104,10 @@ public final class ProxyNode implements AutoCloseable {
         TieredCache cache = new TieredCache(
                 MemoryTier.create(spec.cache().memory().bytes()),
                 DiskTier.open(spec.cache().dir(), spec.cache().disk().bytes(), spec.clock()));
-        ThreadPoolExecutor diskExecutor = diskExecutor(spec.role() + "-" + spec.name());
+        DiskLanes diskExecutor = new DiskLanes(
+                spec.role() + "-" + spec.name(),
+                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                DISK_QUEUE_PER_LANE);
         UpstreamClient client = new UpstreamClient(spec.upstream(), spec.name(), spec.clock());
         Responses responses = new Responses(spec.name());
         HttpHandler chain = new AdmissionHandler(
@@ -127,14 +125,16 @@ public final class ProxyNode implements AutoCloseable {
                                 diskExecutor,
                                 spec.cache().maxObjectSize().bytes(),
                                 spec.clock(),
-                                responses)));
+                                responses,
+                                spec.limits().maxBodySize())));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(chain);
         LimitsConfig limits = spec.limits();
         Undertow undertow = Undertow.builder()
                 .addHttpListener(spec.listen().port(), spec.listen().host())
+                // Twice the configured limits, so AdmissionHandler answers 431 naming the limit;
+                // beyond that Undertow's parser answers 400.
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, (int)
-                        limits.maxHeaderSize().bytes())
-                // Generous here so AdmissionHandler can answer 431 with the configured limit.
+                        Math.min(Integer.MAX_VALUE, 2 * limits.maxHeaderSize().bytes()))
                 .setServerOption(UndertowOptions.MAX_HEADERS, Math.max(200, 2 * limits.maxHeaders()))
                 .setServerOption(
                         UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodySize().bytes())
@@ -146,7 +146,7 @@ public final class ProxyNode implements AutoCloseable {
             undertow.start();
         } catch (RuntimeException e) {
             client.close();
-            diskExecutor.shutdown();
+            diskExecutor.shutdownNow();
             cache.close();
             throw new IllegalStateException(
                     "cannot listen on " + spec.listen() + ": "
@@ -163,17 +163,6 @@ public final class ProxyNode implements AutoCloseable {
                 node.uri,
                 spec.cache().dir());
         return node;
-    }
-
-    private static ThreadPoolExecutor diskExecutor(String owner) {
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory threads = task -> {
-            Thread thread = new Thread(task, owner + "-disk-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-        int size = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-        return new ThreadPoolExecutor(size, size, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(DISK_QUEUE), threads);
     }
 
     /** The URL clients use, with the real port when the configured one was 0. */
@@ -203,20 +192,27 @@ public final class ProxyNode implements AutoCloseable {
     @Override
     public void close() {
         graceful.shutdown();
+        boolean diskIdle = false;
         try {
             if (!graceful.awaitShutdown(DRAIN_DEADLINE.toMillis())) {
                 log.warn("{} {}: requests still in flight after {}; closing", spec.role(), spec.name(), DRAIN_DEADLINE);
             }
             undertow.stop();
             client.close();
-            diskExecutor.shutdown();
-            if (!diskExecutor.awaitTermination(DRAIN_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-                log.warn("{} {}: disk writes still queued after {}", spec.role(), spec.name(), DRAIN_DEADLINE);
-            }
+            diskIdle = diskExecutor.shutdown(DRAIN_DEADLINE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            cache.close();
+            if (diskIdle) {
+                cache.close();
+            } else {
+                // Closing RocksDB under a running disk task would crash the JVM in native code; leave
+                // it open for the process exit (its write-ahead log makes the next start whole).
+                log.warn(
+                        "{} {}: disk work still running; the cache is left to the process exit",
+                        spec.role(),
+                        spec.name());
+            }
         }
         log.info("{} {} stopped", spec.role(), spec.name());
     }

@@ -20,7 +20,41 @@ final class Requests {
     static final Set<String> CONDITIONALS =
             Set.of("If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range");
 
+    /**
+     * Request fields that could change an origin's answer without being in the cache key (host and
+     * scheme overrides, URL rewrites, method overrides, forwarding metadata). A shared fill never
+     * carries them, so no client can poison an entry through them; {@code Expect} is dropped
+     * because the body, if any, is already read.
+     */
+    static final Set<String> UNKEYED = Set.of(
+            "X-Forwarded-Host",
+            "X-Forwarded-Proto",
+            "X-Forwarded-Scheme",
+            "X-Forwarded-Port",
+            "X-Forwarded-Server",
+            "X-Forwarded-Prefix",
+            "X-Host",
+            "X-Original-Host",
+            "X-Original-URL",
+            "X-Rewrite-URL",
+            "Forwarded",
+            "X-HTTP-Method-Override",
+            "X-HTTP-Method",
+            "X-Method-Override",
+            "Expect");
+
+    /** Response fields meant for one client only: sent on the fill that fetched them, never stored. */
+    static final Set<String> PER_CLIENT_RESPONSE_FIELDS = Set.of("Set-Cookie", "Set-Cookie2");
+
     private Requests() {}
+
+    /** Whether the method is safe (RFC 9110 §9.2.1): its responses never invalidate stored ones. */
+    static boolean isSafeMethod(HttpServerExchange exchange) {
+        return switch (exchange.getRequestMethod().toString()) {
+            case "GET", "HEAD", "OPTIONS", "TRACE" -> true;
+            default -> false;
+        };
+    }
 
     /** The request's header fields, in order. */
     static HeaderList headers(HttpServerExchange exchange) {

@@ -2,17 +2,23 @@ package dev.strata.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.config.ByteSize;
 import dev.strata.config.CacheConfig;
+import dev.strata.config.CachePolicyConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.SiteConfig;
 import dev.strata.config.StrataConfig;
 import dev.strata.config.UpstreamConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,12 +58,16 @@ class ProxyNodeIT {
     }
 
     private ProxyNode node(String role, String name, Path cacheDir, Router router) {
+        return node(role, name, cacheDir, router, LimitsConfig.defaults());
+    }
+
+    private ProxyNode node(String role, String name, Path cacheDir, Router router, LimitsConfig limits) {
         ProxyNode node = ProxyNode.start(new ProxyNode.Spec(
                 role,
                 name,
                 ListenAddress.of("127.0.0.1", 0),
                 CacheConfig.defaults(cacheDir),
-                LimitsConfig.defaults(),
+                limits,
                 UpstreamConfig.defaults(),
                 router,
                 clock));
@@ -66,12 +76,16 @@ class ProxyNodeIT {
     }
 
     private static StrataConfig withSites(List<URI> origins) {
+        return withSite(SiteConfig.anyHost(origins));
+    }
+
+    private static StrataConfig withSite(SiteConfig site) {
         StrataConfig d = StrataConfig.defaults();
         return new StrataConfig(
                 d.node(),
                 d.edge(),
                 d.shield(),
-                List.of(SiteConfig.anyHost(origins)),
+                List.of(site),
                 d.waf(),
                 d.rateLimits(),
                 d.purgeApi(),
@@ -261,5 +275,103 @@ class ProxyNodeIT {
         HttpResponse<String> response = get(edge.uri(), "/h", headers.toArray(String[]::new));
 
         assertThat(response.statusCode()).isEqualTo(431);
+    }
+
+    @Test
+    void aCookieGoesToTheClientThatFilledTheEntryAndNeverToAnother() throws Exception {
+        origin.respond("/session", "Cache-Control", "max-age=60", "Set-Cookie", "session=user1");
+        CachePolicyConfig storesCookieResponses =
+                new CachePolicyConfig(true, false, List.of(), true, false, 0.1, Duration.ofDays(1), Duration.ofDays(1));
+        ProxyNode edge = node(
+                "edge",
+                "edge-test",
+                dir.resolve("edge"),
+                Router.forEdge(
+                        withSite(new SiteConfig("s", List.of("*"), List.of(origin.uri()), storesCookieResponses))));
+
+        HttpResponse<String> filler = get(edge.uri(), "/session");
+        HttpResponse<String> other = get(edge.uri(), "/session");
+
+        assertThat(filler.headers().firstValue("Set-Cookie")).hasValue("session=user1");
+        assertThat(other.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(other.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void headersOutsideTheKeyNeverShapeASharedFill() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        HttpResponse<String> poisoner = get(edge.uri(), "/page", "X-Forwarded-Host", "evil.example");
+        HttpResponse<String> victim = get(edge.uri(), "/page");
+
+        assertThat(poisoner.headers().firstValue("X-Seen-Forwarded-Host")).hasValue("-");
+        assertThat(victim.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(victim.headers().firstValue("X-Seen-Forwarded-Host")).hasValue("-");
+    }
+
+    @Test
+    void aSafeMethodDoesNotInvalidate() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+        get(edge.uri(), "/safe");
+
+        http.send(
+                HttpRequest.newBuilder(edge.uri().resolve("/safe"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> after = get(edge.uri(), "/safe");
+
+        assertThat(after.headers().firstValue("X-Cache")).hasValue("HIT");
+    }
+
+    @Test
+    void anInvalidHostIsRejectedWith400() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        for (String host : List.of("a b", "x@y.com", "exa/mple", "[::1", ":80")) {
+            assertThat(rawStatusLine(edge, "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n"))
+                    .as(host)
+                    .startsWith("HTTP/1.1 400");
+        }
+        assertThat(origin.count("/")).isZero();
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRejectedWith413() throws Exception {
+        LimitsConfig small =
+                new LimitsConfig(ByteSize.ofKibibytes(8), ByteSize.ofKibibytes(32), 100, ByteSize.ofKibibytes(1));
+        ProxyNode edge =
+                node("edge", "edge-test", dir.resolve("edge"), Router.forEdge(withSites(List.of(origin.uri()))), small);
+
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(edge.uri().resolve("/upload"))
+                        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(16 * 1024)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("limit 1KiB");
+        assertThat(origin.count("/upload")).isZero();
+    }
+
+    @Test
+    void headersOverTheSizeLimitAreRejectedWith431() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        HttpResponse<String> response = get(edge.uri(), "/big-header", "X-Big", "b".repeat(40 * 1024));
+
+        assertThat(response.statusCode()).isEqualTo(431);
+        assertThat(response.body()).contains("limit 32KiB");
+    }
+
+    private static String rawStatusLine(ProxyNode node, String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String line = reader.readLine();
+            return line == null ? "" : line;
+        }
     }
 }

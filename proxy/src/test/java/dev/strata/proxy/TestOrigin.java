@@ -31,6 +31,9 @@ final class TestOrigin implements AutoCloseable {
                     for (int i = 0; i < pairs.length; i += 2) {
                         exchange.getResponseHeaders().add(new HttpString(pairs[i]), pairs[i + 1]);
                     }
+                    String forwardedHost = exchange.getRequestHeaders().getFirst("X-Forwarded-Host");
+                    exchange.getResponseHeaders()
+                            .put(new HttpString("X-Seen-Forwarded-Host"), forwardedHost == null ? "-" : forwardedHost);
                     exchange.getResponseHeaders()
                             .put(
                                     new HttpString("X-Seen-Host"),
