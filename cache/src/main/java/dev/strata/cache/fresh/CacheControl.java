@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The parsed directives of one or more {@code Cache-Control} field lines (RFC 9111 §5.2).
@@ -33,6 +34,11 @@ public final class CacheControl {
             parseLine(line, directives);
         }
         return new CacheControl(Map.copyOf(directives));
+    }
+
+    /** Directives read from a parsed targeted field (see {@link StructuredDictionary}). */
+    static CacheControl of(Map<String, String> directives) {
+        return directives.isEmpty() ? EMPTY : new CacheControl(Map.copyOf(directives));
     }
 
     private static void parseLine(String line, Map<String, String> into) {
@@ -82,6 +88,14 @@ public final class CacheControl {
     /** Whether the directive is present, with or without a value. */
     public boolean has(String directive) {
         return directives.containsKey(directive);
+    }
+
+    /**
+     * The raw value of a directive: the token or the quoted string's content, the empty string when
+     * the directive has no value, null when it is absent.
+     */
+    public @Nullable String value(String directive) {
+        return directives.get(directive);
     }
 
     /**

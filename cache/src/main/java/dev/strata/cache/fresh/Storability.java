@@ -12,6 +12,14 @@ import dev.strata.config.CachePolicyConfig;
  * Set-Cookie} responses only when the site allows it. Responses with {@code Vary} and partial
  * content are not stored yet: secondary keys and range combination come with the full caching
  * engine (issue #3).
+ *
+ * <p>The response directives are those that govern this cache (see {@link Freshness}): with a
+ * usable {@code CDN-Cache-Control}, its {@code no-store}, {@code private}, {@code public}, {@code
+ * s-maxage} and {@code must-revalidate} decide and {@code Cache-Control}'s are ignored (RFC 9213
+ * §2.1; as in §3's example, {@code Cache-Control: no-store} with {@code CDN-Cache-Control:
+ * max-age=600} is stored).
+ * With {@code Surrogate-Control}, its {@code no-store} and {@code Cache-Control}'s {@code no-store}
+ * and {@code private} all prevent storing.
  */
 public final class Storability {
     private Storability() {}
@@ -22,9 +30,10 @@ public final class Storability {
         if (!method.equals("GET") || status < 200 || status == 206) {
             return false;
         }
-        CacheControl responseCc = CacheControl.parse(response.all("Cache-Control"));
+        ResponseControl control = ResponseControl.of(response);
+        CacheControl responseCc = control.storageDirectives();
         CacheControl requestCc = CacheControl.parse(request.all("Cache-Control"));
-        if (responseCc.has("no-store") || responseCc.has("private") || requestCc.has("no-store")) {
+        if (control.forbidsStorage() || requestCc.has("no-store")) {
             return false;
         }
         if (request.contains("Authorization")

@@ -37,6 +37,14 @@ public record CachedResponse(int status, HeaderList headers, byte[] body, long s
         return freshness.currentAge(resident(nowMillis));
     }
 
+    /**
+     * The remaining freshness lifetime at {@code nowMillis}: lifetime minus current age, negative
+     * once stale (the {@code ttl} of RFC 9211).
+     */
+    public Duration ttl(long nowMillis) {
+        return freshness.lifetime().minus(age(nowMillis));
+    }
+
     /** Whether it is fresh at {@code nowMillis}. */
     public boolean isFresh(long nowMillis) {
         return freshness.isFresh(resident(nowMillis));

@@ -20,18 +20,31 @@ import org.jspecify.annotations.Nullable;
  * never served.
  *
  * <pre>
- *   int    magic 'STR1'
+ *   int    magic 'STR2'
  *   int    status
  *   long   storedAtMillis
  *   long   lifetimeMillis
  *   long   ageMillis
+ *   long   staleWhileRevalidateMillis
+ *   long   staleIfErrorMillis
+ *   int    flags: bit 0 mustRevalidate, bit 1 noCache; other bits 0
  *   int    bodyLength
  *   int    bodyCrc32c
  *   int    headerCount, then per header: int length + UTF-8 name, int length + UTF-8 value
  * </pre>
+ *
+ * <p>Records are written as {@code STR2}. {@code STR1} records, written before the stale windows
+ * and revalidation rules were kept, are still read: the same layout without the two stale windows
+ * and the flags, which are then recomputed from the stored headers ({@link Freshness#from}), so an
+ * old {@code no-cache} or {@code must-revalidate} entry is not served stale after an upgrade. A
+ * record with unknown flags, negative durations or trailing bytes is rejected (read as a miss).
  */
 final class DiskFormat {
-    static final int MAGIC = 0x53545231; // "STR1"
+    static final int MAGIC = 0x53545232; // "STR2"
+    static final int MAGIC_V1 = 0x53545231; // "STR1"
+    static final int MUST_REVALIDATE = 1;
+    static final int NO_CACHE = 1 << 1;
+    private static final int KNOWN_FLAGS = MUST_REVALIDATE | NO_CACHE;
     private static final int MAX_HEADERS = 10_000;
     private static final int MAX_FIELD_BYTES = 1 << 20;
 
@@ -43,12 +56,16 @@ final class DiskFormat {
 
     static byte[] encodeMeta(CachedResponse response) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        Freshness freshness = response.freshness();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(response.status());
             out.writeLong(response.storedAtMillis());
-            out.writeLong(response.freshness().lifetime().toMillis());
-            out.writeLong(response.freshness().age().toMillis());
+            out.writeLong(freshness.lifetime().toMillis());
+            out.writeLong(freshness.age().toMillis());
+            out.writeLong(freshness.staleWhileRevalidate().toMillis());
+            out.writeLong(freshness.staleIfError().toMillis());
+            out.writeInt((freshness.mustRevalidate() ? MUST_REVALIDATE : 0) | (freshness.noCache() ? NO_CACHE : 0));
             out.writeInt(response.body().length);
             out.writeInt(crc(response.body()));
             List<HeaderList.Field> fields = response.headers().fields();
@@ -63,20 +80,32 @@ final class DiskFormat {
         return bytes.toByteArray();
     }
 
-    /** The decoded metadata, or null when the bytes are not a valid record. */
+    /** The decoded metadata ({@code STR2} or {@code STR1}), or null when the bytes are not a valid record. */
     static @Nullable Meta decodeMeta(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readInt() != MAGIC) {
+            int magic = in.readInt();
+            if (magic != MAGIC && magic != MAGIC_V1) {
                 return null;
             }
+            boolean v1 = magic == MAGIC_V1;
             int status = in.readInt();
             long storedAt = in.readLong();
             long lifetime = in.readLong();
             long age = in.readLong();
+            long staleWhileRevalidate = v1 ? 0 : in.readLong();
+            long staleIfError = v1 ? 0 : in.readLong();
+            int flags = v1 ? 0 : in.readInt();
             int bodyLength = in.readInt();
             int bodyCrc = in.readInt();
             int count = in.readInt();
-            if (count < 0 || count > MAX_HEADERS || lifetime < 0 || age < 0 || bodyLength < 0) {
+            if (count < 0
+                    || count > MAX_HEADERS
+                    || lifetime < 0
+                    || age < 0
+                    || staleWhileRevalidate < 0
+                    || staleIfError < 0
+                    || (flags & ~KNOWN_FLAGS) != 0
+                    || bodyLength < 0) {
                 return null;
             }
             List<HeaderList.Field> fields = new ArrayList<>(count);
@@ -86,13 +115,17 @@ final class DiskFormat {
             if (in.available() != 0 || status < 100 || status > 999) {
                 return null;
             }
-            return new Meta(
-                    status,
-                    new HeaderList(fields),
-                    storedAt,
-                    new Freshness(Duration.ofMillis(lifetime), Duration.ofMillis(age)),
-                    bodyLength,
-                    bodyCrc);
+            HeaderList headers = new HeaderList(fields);
+            Freshness freshness = v1
+                    ? Freshness.from(Duration.ofMillis(lifetime), Duration.ofMillis(age), headers)
+                    : new Freshness(
+                            Duration.ofMillis(lifetime),
+                            Duration.ofMillis(age),
+                            Duration.ofMillis(staleWhileRevalidate),
+                            Duration.ofMillis(staleIfError),
+                            (flags & MUST_REVALIDATE) != 0,
+                            (flags & NO_CACHE) != 0);
+            return new Meta(status, headers, storedAt, freshness, bodyLength, bodyCrc);
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }

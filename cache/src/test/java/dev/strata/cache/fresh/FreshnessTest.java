@@ -247,6 +247,106 @@ class FreshnessTest {
                 .hasMessageContaining("age");
     }
 
+    @Test
+    void staleWindowsAreReadFromCacheControl() {
+        Freshness freshness = at(200, "Cache-Control", "max-age=60, stale-while-revalidate=30, stale-if-error=86400");
+
+        assertThat(freshness.staleWhileRevalidate()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(freshness.staleIfError()).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void absentStaleWindowsAreZero() {
+        Freshness freshness = at(200, "Cache-Control", "max-age=60");
+
+        assertThat(freshness.staleWhileRevalidate()).isZero();
+        assertThat(freshness.staleIfError()).isZero();
+        assertThat(freshness.mustRevalidate()).isFalse();
+        assertThat(freshness.noCache()).isFalse();
+        assertThat(freshness.forbidsStale()).isFalse();
+    }
+
+    @Test
+    void invalidStaleWindowIsZero() {
+        assertThat(at(200, "Cache-Control", "max-age=60, stale-while-revalidate=soon")
+                        .staleWhileRevalidate())
+                .isZero();
+        assertThat(at(200, "Cache-Control", "max-age=60, stale-if-error=-5").staleIfError())
+                .isZero();
+    }
+
+    @Test
+    void mustRevalidateAndProxyRevalidateForbidStale() {
+        assertThat(at(200, "Cache-Control", "max-age=60, must-revalidate").mustRevalidate())
+                .isTrue();
+        assertThat(at(200, "Cache-Control", "max-age=60, proxy-revalidate").mustRevalidate())
+                .isTrue();
+        assertThat(at(200, "Cache-Control", "max-age=60, must-revalidate").forbidsStale())
+                .isTrue();
+    }
+
+    @Test
+    void sMaxAgeImpliesProxyRevalidateForASharedCache() {
+        // RFC 9111 §5.2.2.10: s-maxage incorporates proxy-revalidate, so no stale serving at all.
+        Freshness freshness = at(200, "Cache-Control", "s-maxage=60, stale-while-revalidate=30");
+
+        assertThat(freshness.mustRevalidate()).isTrue();
+        assertThat(freshness.staleWhileRevalidate()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(freshness.forbidsStale()).isTrue();
+    }
+
+    @Test
+    void noCacheIsStoredButMustBeValidated() {
+        Freshness freshness = at(200, "Cache-Control", "no-cache, max-age=60");
+
+        assertThat(freshness.noCache()).isTrue();
+        assertThat(freshness.lifetime()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(freshness.forbidsStale()).isTrue();
+    }
+
+    @Test
+    void qualifiedNoCacheIsTreatedAsUnqualified() {
+        assertThat(at(200, "Cache-Control", "no-cache=\"Set-Cookie\", max-age=60")
+                        .noCache())
+                .isTrue();
+    }
+
+    @Test
+    void fromReadsRulesFromHeadersAndKeepsLifetimeAndAge() {
+        Freshness freshness = Freshness.from(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(1),
+                HeaderList.of("Cache-Control", "max-age=999, stale-if-error=60, no-cache"));
+
+        assertThat(freshness)
+                .isEqualTo(new Freshness(
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(1),
+                        Duration.ZERO,
+                        Duration.ofMinutes(1),
+                        false,
+                        true));
+    }
+
+    @Test
+    void twoArgumentConstructorHasNoStaleWindowsOrRules() {
+        assertThat(new Freshness(Duration.ofSeconds(5), Duration.ZERO))
+                .isEqualTo(new Freshness(
+                        Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO, Duration.ZERO, false, false));
+    }
+
+    @Test
+    void negativeStaleWindowsAreRejected() {
+        assertThatThrownBy(() -> new Freshness(
+                        Duration.ZERO, Duration.ZERO, Duration.ofSeconds(-1), Duration.ZERO, false, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("staleWhileRevalidate");
+        assertThatThrownBy(() -> new Freshness(
+                        Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(-1), false, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("staleIfError");
+    }
+
     @Property
     void initialAgeIsAtLeastUpstreamAgeAndApparentAgeAndNeverNegative(
             @ForAll @LongRange(min = -86_400_000L, max = 86_400_000L) long dateOffsetMillis,
