@@ -2,12 +2,13 @@ package dev.strata.proxy;
 
 import dev.strata.cache.fresh.CacheControl;
 import dev.strata.cache.fresh.CacheStatus;
-import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.fresh.Storability;
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.lookup.CacheStatusField;
+import dev.strata.cache.lookup.LookupResult;
+import dev.strata.cache.lookup.Validators;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
-import dev.strata.cache.store.TieredCache;
 import dev.strata.config.ByteSize;
 import dev.strata.upstream.HopByHop;
 import dev.strata.upstream.UpstreamClient;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,20 +33,26 @@ import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
 
 /**
- * The miss path: forwards the request upstream with HttpClient's async API (the exchange is
+ * The forward path: sends the request upstream with HttpClient's async API (the exchange is
  * suspended, never a thread), then, back on the exchange's I/O thread, stores a storable response
- * (memory at once, disk on the disk executor) and answers. GET and HEAD misses fetch the whole
- * object with GET and without the client's conditional and range fields, so the fill is always
- * complete; other methods pass through with their body, and a non-error answer to an unsafe method
- * invalidates the stored entry (RFC 9111 §4.4).
+ * (memory at once, disk on the key's lane) and answers.
+ *
+ * <ul>
+ *   <li>GET and HEAD misses fetch the whole object with GET and without the client's conditional
+ *       and range fields, so a fill is always complete (MISS, or PASS when not storable).
+ *   <li>An entry that must be validated (RFC 9111 §4.3) is asked for with its own validators; a
+ *       304 that matches refreshes it (REVALIDATED), one that does not is followed by a full fetch;
+ *       an upstream failure or 5xx serves it stale where stale-if-error allows (RFC 5861 §4).
+ *   <li>Other methods pass through with their body (PASS); a non-error answer to an unsafe method
+ *       invalidates the stored entry (RFC 9111 §4.4).
+ * </ul>
  */
 final class FetchHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
     private static final byte[] NO_BODY = new byte[0];
 
-    private final TieredCache cache;
     private final UpstreamClient client;
-    private final DiskLanes diskExecutor;
+    private final CacheWriter writer;
     private final long maxObjectBytes;
     private final Clock clock;
     private final Responses responses;
@@ -54,16 +60,14 @@ final class FetchHandler implements HttpHandler {
     private final AtomicLong upstreamFailures = new AtomicLong();
 
     FetchHandler(
-            TieredCache cache,
+            CacheWriter writer,
             UpstreamClient client,
-            DiskLanes diskExecutor,
             long maxObjectBytes,
             Clock clock,
             Responses responses,
             ByteSize maxBodySize) {
-        this.cache = cache;
         this.client = client;
-        this.diskExecutor = diskExecutor;
+        this.writer = writer;
         this.maxObjectBytes = maxObjectBytes;
         this.clock = clock;
         this.responses = responses;
@@ -93,12 +97,17 @@ final class FetchHandler implements HttpHandler {
     private void forward(HttpServerExchange exchange, byte[] body) {
         Route route = exchange.getAttachment(ProxyKeys.ROUTE);
         CacheKey key = exchange.getAttachment(ProxyKeys.CACHE_KEY);
+        LookupResult.MustValidate validating = exchange.getAttachment(ProxyKeys.VALIDATING);
         boolean cacheable = Requests.isCacheableMethod(exchange);
         HeaderList clientHeaders = Requests.headers(exchange);
         HeaderList forwarded = HopByHop.strip(clientHeaders);
         if (cacheable) {
-            // A fill is shared: nothing that is not in the key may shape it (docs/caching.md).
+            // A fill is shared: nothing that is not in the key may shape it (docs/caching.md);
+            // the only conditionals are ours, from the stored entry being validated.
             forwarded = forwarded.without(Requests.CONDITIONALS).without(Requests.UNKEYED);
+            if (validating != null) {
+                forwarded = concat(forwarded, Validators.conditionalRequestHeaders(validating.response()));
+            }
         }
         UpstreamRequest request = new UpstreamRequest(
                 cacheable ? "GET" : exchange.getRequestMethod().toString(),
@@ -108,10 +117,17 @@ final class FetchHandler implements HttpHandler {
                 cacheable ? key.pathAndQuery() : targetOf(exchange),
                 withForwardedFor(forwarded, exchange),
                 body);
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> client.fetch(
-                        route.upstream().order(key), request, maxObjectBytes)
-                .whenComplete((response, failure) -> exchange.dispatch(
-                        exchange.getIoThread(), ex -> complete(ex, route, key, clientHeaders, response, failure))));
+        exchange.dispatch(
+                SameThreadExecutor.INSTANCE, () -> client.fetch(route.upstream().order(key), request, maxObjectBytes)
+                        .whenComplete((response, failure) -> exchange.dispatch(
+                                exchange.getIoThread(),
+                                ex -> complete(ex, route, key, clientHeaders, validating, response, failure))));
+    }
+
+    private static HeaderList concat(HeaderList first, HeaderList second) {
+        List<HeaderList.Field> fields = new ArrayList<>(first.fields());
+        fields.addAll(second.fields());
+        return new HeaderList(fields);
     }
 
     private static String targetOf(HttpServerExchange exchange) {
@@ -123,10 +139,9 @@ final class FetchHandler implements HttpHandler {
     private static HeaderList withForwardedFor(HeaderList headers, HttpServerExchange exchange) {
         String client = exchange.getSourceAddress().getAddress().getHostAddress();
         String previous = headers.first("X-Forwarded-For");
-        List<HeaderList.Field> fields =
-                new ArrayList<>(headers.without(Set.of("X-Forwarded-For")).fields());
-        fields.add(new HeaderList.Field("X-Forwarded-For", previous == null ? client : previous + ", " + client));
-        return new HeaderList(fields);
+        return concat(
+                headers.without(Set.of("X-Forwarded-For")),
+                HeaderList.of("X-Forwarded-For", previous == null ? client : previous + ", " + client));
     }
 
     private void complete(
@@ -134,20 +149,17 @@ final class FetchHandler implements HttpHandler {
             Route route,
             CacheKey key,
             HeaderList clientHeaders,
+            LookupResult.@Nullable MustValidate validating,
             @Nullable UpstreamResponse response,
             @Nullable Throwable failure) {
+        long now = clock.millis();
         if (response == null) {
             Throwable cause =
                     failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             boolean timeout = cause instanceof UpstreamException upstream && upstream.isTimeout();
-            long count = upstreamFailures.incrementAndGet();
-            if (Long.bitCount(count) == 1) { // the 1st, 2nd, 4th, 8th…: never a log flood from an I/O thread
-                log.warn(
-                        "{} {}: {} ({} upstream failures so far)",
-                        exchange.getRequestMethod(),
-                        key,
-                        cause == null ? "no response" : cause.getMessage(),
-                        count);
+            logFailure(exchange, key, cause);
+            if (serveStaleOnError(exchange, route, validating, timeout ? 504 : 502, now)) {
+                return;
             }
             responses.error(
                     exchange,
@@ -158,51 +170,132 @@ final class FetchHandler implements HttpHandler {
             return;
         }
         HeaderList headers = Responses.relayable(response.headers());
+        CacheStatusField.Builder status = responses.cacheStatus().fwdStatus(response.status());
         if (!Requests.isCacheableMethod(exchange)) {
             if (response.status() < 400 && !Requests.isSafeMethod(exchange)) {
-                invalidate(key); // RFC 9111 §4.4
+                writer.invalidate(key); // RFC 9111 §4.4
             }
             responses.send(
-                    exchange, response.status(), headers, response.body(), CacheStatus.PASS, upstreamAge(response));
+                    exchange,
+                    response.status(),
+                    headers,
+                    response.body(),
+                    CacheStatus.PASS,
+                    upstreamAge(response),
+                    status.fwd(CacheStatusField.Fwd.METHOD).build().format());
             return;
+        }
+        if (validating != null) {
+            CachedResponse stored = validating.response();
+            if (response.status() == 304) {
+                if (Validators.matches(stored, response.headers())) {
+                    CachedResponse refreshed = Validators.refreshed(
+                            stored,
+                            Responses.refreshing(response.headers()),
+                            response.requestTimeMillis(),
+                            response.responseTimeMillis(),
+                            route.policy());
+                    writer.store(key, refreshed);
+                    responses.sendStored(
+                            exchange,
+                            refreshed,
+                            CacheStatus.REVALIDATED,
+                            refreshed.age(now),
+                            status.fwd(validating.fwd())
+                                    .stored(true)
+                                    .ttl(refreshed.ttl(now))
+                                    .build()
+                                    .format());
+                } else {
+                    // The 304 is for another representation (§4.3.4): fetch the whole object.
+                    exchange.removeAttachment(ProxyKeys.VALIDATING);
+                    forward(exchange, NO_BODY);
+                }
+                return;
+            }
+            if (response.status() >= 500 && serveStaleOnError(exchange, route, validating, response.status(), now)) {
+                return;
+            }
         }
         if (!Storability.isStorable("GET", response.status(), clientHeaders, response.headers(), route.policy())) {
             responses.send(
-                    exchange, response.status(), headers, response.body(), CacheStatus.PASS, upstreamAge(response));
+                    exchange,
+                    response.status(),
+                    headers,
+                    response.body(),
+                    CacheStatus.PASS,
+                    upstreamAge(response),
+                    status.fwd(validating == null ? CacheStatusField.Fwd.URI_MISS : validating.fwd())
+                            .detail("not storable")
+                            .build()
+                            .format());
             return;
         }
-        CachedResponse stored = new CachedResponse(
-                response.status(),
-                headers.without(Requests.PER_CLIENT_RESPONSE_FIELDS),
-                response.body(),
-                response.responseTimeMillis(),
-                Freshness.of(
-                        response.status(),
-                        response.headers(),
-                        response.requestTimeMillis(),
-                        response.responseTimeMillis(),
-                        route.policy()));
-        cache.memory().store(key, stored);
-        runOnDisk(key, () -> cache.disk().store(key, stored));
-        responses.send(exchange, stored.status(), headers, stored.body(), CacheStatus.MISS, stored.age(clock.millis()));
+        CachedResponse stored = CacheWriter.toStored(response, route.policy());
+        writer.store(key, stored);
+        // This client gets the response as fetched (its cookie included); later ones what is stored.
+        responses.send(
+                exchange,
+                stored.status(),
+                headers,
+                stored.body(),
+                CacheStatus.MISS,
+                stored.age(now),
+                status.fwd(validating == null ? CacheStatusField.Fwd.URI_MISS : validating.fwd())
+                        .stored(true)
+                        .ttl(stored.ttl(now))
+                        .build()
+                        .format());
+    }
+
+    /**
+     * Serves the stale entry being validated when the upstream failed and stale-if-error allows it
+     * (RFC 5861 §4); never when the client itself asked for a fresh answer.
+     */
+    private boolean serveStaleOnError(
+            HttpServerExchange exchange,
+            Route route,
+            LookupResult.@Nullable MustValidate validating,
+            int upstreamStatus,
+            long now) {
+        if (validating == null
+                || validating.reason() == LookupResult.Reason.REQUEST
+                || !LookupResult.mayServeStaleOnError(
+                        validating.response(), now, route.policy().maxStale())) {
+            return false;
+        }
+        CachedResponse stale = validating.response();
+        responses.sendStored(
+                exchange,
+                stale,
+                CacheStatus.STALE,
+                stale.age(now),
+                responses
+                        .cacheStatus()
+                        .fwd(CacheStatusField.Fwd.STALE)
+                        .fwdStatus(upstreamStatus)
+                        .ttl(stale.ttl(now))
+                        .detail("stale-if-error")
+                        .build()
+                        .format());
+        return true;
+    }
+
+    private void logFailure(HttpServerExchange exchange, CacheKey key, @Nullable Throwable cause) {
+        long count = upstreamFailures.incrementAndGet();
+        if (Long.bitCount(count) == 1) { // the 1st, 2nd, 4th, 8th…: never a log flood from an I/O thread
+            log.warn(
+                    "{} {}: {} ({} upstream failures so far)",
+                    exchange.getRequestMethod(),
+                    key,
+                    cause == null ? "no response" : cause.getMessage(),
+                    count);
+        }
     }
 
     private static @Nullable Duration upstreamAge(UpstreamResponse response) {
         String age = response.headers().first("Age");
         return age == null ? null : Duration.ofSeconds(CacheControl.deltaSeconds(age.trim()));
-    }
-
-    private void invalidate(CacheKey key) {
-        cache.memory().invalidate(key);
-        runOnDisk(key, () -> cache.disk().invalidate(key));
-    }
-
-    private void runOnDisk(CacheKey key, Runnable task) {
-        try {
-            diskExecutor.execute(key, task);
-        } catch (RejectedExecutionException e) {
-            log.debug("disk queue full: skipped a disk write");
-        }
     }
 
     @Override

@@ -2,20 +2,24 @@ package dev.strata.proxy;
 
 import dev.strata.cache.fresh.CacheStatus;
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.lookup.LookupResult;
+import dev.strata.cache.lookup.RequestDirectives;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.TieredCache;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.time.Clock;
-import java.util.OptionalLong;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Routes the request, computes its cache key and answers from the cache when it can: first the
  * memory tier on the I/O thread, then the disk tier on the bounded disk executor (RocksDB is
- * blocking JNI). A usable entry is answered as HIT; otherwise the request goes on to the fetch.
+ * blocking JNI). What a stored entry may do is {@link LookupResult#decide}'s call (RFC 9111 §4):
+ * a fresh entry is a HIT; a stale one within stale-while-revalidate is served STALE while one
+ * background revalidation runs; one that must be validated goes to the fetch with the entry
+ * attached for a conditional request; {@code only-if-cached} without a usable entry answers 504.
  * A full disk queue answers 503.
  */
 final class LookupHandler implements HttpHandler {
@@ -24,6 +28,7 @@ final class LookupHandler implements HttpHandler {
     private final DiskLanes diskExecutor;
     private final Clock clock;
     private final Responses responses;
+    private final Revalidator revalidator;
     private final HttpHandler next;
 
     LookupHandler(
@@ -32,12 +37,14 @@ final class LookupHandler implements HttpHandler {
             DiskLanes diskExecutor,
             Clock clock,
             Responses responses,
+            Revalidator revalidator,
             HttpHandler next) {
         this.router = router;
         this.cache = cache;
         this.diskExecutor = diskExecutor;
         this.clock = clock;
         this.responses = responses;
+        this.revalidator = revalidator;
         this.next = next;
     }
 
@@ -76,10 +83,13 @@ final class LookupHandler implements HttpHandler {
             next.handleRequest(exchange);
             return;
         }
-        if (serveIfUsable(exchange, route, cache.lookupMemory(key))) {
-            return;
+        RequestDirectives directives = Requests.directives(exchange, route.policy());
+        LookupResult result = decide(route, directives, cache.lookupMemory(key));
+        if (result instanceof LookupResult.Miss) {
+            exchange.dispatch(task -> executeOrReject(exchange, key, task), this);
+        } else {
+            act(exchange, route, key, directives, result);
         }
-        exchange.dispatch(task -> executeOrReject(exchange, key, task), this);
     }
 
     private void executeOrReject(HttpServerExchange exchange, CacheKey key, Runnable task) {
@@ -93,26 +103,57 @@ final class LookupHandler implements HttpHandler {
 
     private void lookupDisk(HttpServerExchange exchange, CacheKey key) throws Exception {
         Route route = exchange.getAttachment(ProxyKeys.ROUTE);
-        if (!serveIfUsable(exchange, route, cache.lookupDisk(key))) {
-            next.handleRequest(exchange);
-        }
+        RequestDirectives directives = Requests.directives(exchange, route.policy());
+        act(exchange, route, key, directives, decide(route, directives, cache.lookupDisk(key)));
     }
 
-    private boolean serveIfUsable(HttpServerExchange exchange, Route route, @Nullable CachedResponse stored) {
-        if (stored == null) {
-            return false;
-        }
+    private LookupResult decide(Route route, RequestDirectives directives, @Nullable CachedResponse stored) {
+        return LookupResult.decide(
+                stored, directives, clock.millis(), route.policy().maxStale());
+    }
+
+    /** Serves a hit or a permitted stale entry, or hands the request to the fetch. */
+    private void act(
+            HttpServerExchange exchange, Route route, CacheKey key, RequestDirectives directives, LookupResult result)
+            throws Exception {
         long now = clock.millis();
-        if (!stored.isFresh(now)) {
-            return false;
+        if (result instanceof LookupResult.Hit hit) {
+            responses.sendStored(
+                    exchange,
+                    hit.response(),
+                    CacheStatus.HIT,
+                    hit.age(),
+                    responses
+                            .cacheStatus()
+                            .hit()
+                            .ttl(hit.response().ttl(now))
+                            .build()
+                            .format());
+        } else if (result instanceof LookupResult.Stale stale) {
+            if (stale.revalidateInBackground()) {
+                revalidator.revalidate(route, key, stale.response());
+            }
+            responses.sendStored(
+                    exchange,
+                    stale.response(),
+                    CacheStatus.STALE,
+                    stale.age(),
+                    responses
+                            .cacheStatus()
+                            .hit()
+                            .ttl(stale.response().ttl(now))
+                            .detail(stale.revalidateInBackground() ? "stale-while-revalidate" : "max-stale")
+                            .build()
+                            .format());
+        } else if (directives.onlyIfCached()) {
+            // RFC 9111 §5.2.1.7: nothing usable without asking upstream, and the client forbids it.
+            responses.error(exchange, 504, "Gateway Timeout (only-if-cached, and no usable stored response)");
+        } else {
+            if (result instanceof LookupResult.MustValidate validate) {
+                exchange.putAttachment(ProxyKeys.VALIDATING, validate);
+            }
+            next.handleRequest(exchange);
         }
-        // A client's no-cache or max-age=0 (a browser reload) goes upstream; max-age=N bounds the age.
-        OptionalLong maxAge = Requests.maxAcceptedAgeSeconds(exchange, route.policy());
-        if (maxAge.isPresent() && (maxAge.getAsLong() == 0 || stored.age(now).getSeconds() > maxAge.getAsLong())) {
-            return false;
-        }
-        responses.send(exchange, stored.status(), stored.headers(), stored.body(), CacheStatus.HIT, stored.age(now));
-        return true;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.strata.proxy;
 
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.lookup.LookupResult;
 import io.undertow.util.AttachmentKey;
 
 /** Per-request state passed along the handler chain. */
@@ -10,6 +11,10 @@ final class ProxyKeys {
 
     /** The request's cache key, set by {@link LookupHandler}. */
     static final AttachmentKey<CacheKey> CACHE_KEY = AttachmentKey.create(CacheKey.class);
+
+    /** A stored entry that must be validated upstream before use, set by {@link LookupHandler}. */
+    static final AttachmentKey<LookupResult.MustValidate> VALIDATING =
+            AttachmentKey.create(LookupResult.MustValidate.class);
 
     private ProxyKeys() {}
 }

@@ -109,7 +109,9 @@ public final class ProxyNode implements AutoCloseable {
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
                 DISK_QUEUE_PER_LANE);
         UpstreamClient client = new UpstreamClient(spec.upstream(), spec.name(), spec.clock());
-        Responses responses = new Responses(spec.name());
+        Responses responses = new Responses(spec.name(), spec.role().equals("edge"));
+        CacheWriter writer = new CacheWriter(cache, diskExecutor);
+        long maxObjectBytes = spec.cache().maxObjectSize().bytes();
         HttpHandler chain = new AdmissionHandler(
                 spec.limits(),
                 responses,
@@ -119,11 +121,11 @@ public final class ProxyNode implements AutoCloseable {
                         diskExecutor,
                         spec.clock(),
                         responses,
+                        new Revalidator(client, writer, maxObjectBytes),
                         new FetchHandler(
-                                cache,
+                                writer,
                                 client,
-                                diskExecutor,
-                                spec.cache().maxObjectSize().bytes(),
+                                maxObjectBytes,
                                 spec.clock(),
                                 responses,
                                 spec.limits().maxBodySize())));

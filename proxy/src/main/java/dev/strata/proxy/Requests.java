@@ -1,14 +1,14 @@
 package dev.strata.proxy;
 
-import dev.strata.cache.fresh.CacheControl;
+import dev.strata.cache.lookup.RequestDirectives;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.config.CachePolicyConfig;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /** Reading what a client asked for. */
@@ -85,21 +85,20 @@ final class Requests {
                 || exchange.getRequestMethod().equalToString("HEAD");
     }
 
-    /**
-     * The most age the client accepts from a stored response (RFC 9111 §5.2.1): 0 for {@code
-     * no-cache} (or {@code Pragma: no-cache} without {@code Cache-Control}), its {@code max-age},
-     * else unlimited. A site may ignore the client's directives to protect its origin.
-     */
-    static OptionalLong maxAcceptedAgeSeconds(HttpServerExchange exchange, CachePolicyConfig policy) {
-        if (policy.ignoreClientNoCache()) {
-            return OptionalLong.empty();
-        }
-        HeaderValues lines = exchange.getRequestHeaders().get(Headers.CACHE_CONTROL);
-        if (lines == null || lines.isEmpty()) {
-            String pragma = exchange.getRequestHeaders().getFirst(Headers.PRAGMA);
-            return pragma != null && pragma.contains("no-cache") ? OptionalLong.of(0) : OptionalLong.empty();
-        }
-        CacheControl cc = CacheControl.parse(lines);
-        return cc.has("no-cache") ? OptionalLong.of(0) : cc.seconds("max-age");
+    /** The request's caching directives, cheaply when it has none (the common case). */
+    static RequestDirectives directives(HttpServerExchange exchange, CachePolicyConfig policy) {
+        HeaderMap headers = exchange.getRequestHeaders();
+        return headers.contains(Headers.CACHE_CONTROL) || headers.contains(Headers.PRAGMA)
+                ? RequestDirectives.parse(headers(exchange), policy)
+                : RequestDirectives.none();
+    }
+
+    /** Whether the request carries a conditional field a stored response must be checked against. */
+    static boolean hasConditionals(HttpServerExchange exchange) {
+        HeaderMap headers = exchange.getRequestHeaders();
+        return headers.contains(Headers.IF_NONE_MATCH)
+                || headers.contains(Headers.IF_MODIFIED_SINCE)
+                || headers.contains(Headers.IF_MATCH)
+                || headers.contains(Headers.IF_UNMODIFIED_SINCE);
     }
 }

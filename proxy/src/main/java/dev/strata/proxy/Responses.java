@@ -1,6 +1,10 @@
 package dev.strata.proxy;
 
 import dev.strata.cache.fresh.CacheStatus;
+import dev.strata.cache.fresh.Freshness;
+import dev.strata.cache.lookup.CacheStatusField;
+import dev.strata.cache.lookup.ClientConditionals;
+import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.upstream.HopByHop;
 import io.undertow.server.HttpServerExchange;
@@ -10,6 +14,8 @@ import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -24,11 +30,20 @@ final class Responses {
 
     private static final HttpString X_CACHE = new HttpString("X-Cache");
     private static final HttpString X_SERVED_BY = new HttpString("X-Served-By");
+    private static final HttpString CACHE_STATUS = new HttpString("Cache-Status");
 
     private final String nodeName;
+    private final boolean clientFacing;
 
-    Responses(String nodeName) {
+    /**
+     * @param nodeName this node's name, in {@code X-Served-By} and {@code Cache-Status}
+     * @param clientFacing whether clients are this node's peers (an edge): fields targeted at CDN
+     *     caches ({@code CDN-Cache-Control}, {@code Surrogate-Control}) are removed before them,
+     *     while a shield passes them on to the edges of its own CDN (RFC 9213 §2)
+     */
+    Responses(String nodeName, boolean clientFacing) {
         this.nodeName = nodeName;
+        this.clientFacing = clientFacing;
     }
 
     /** The headers of an upstream response as they are stored and relayed. */
@@ -37,10 +52,27 @@ final class Responses {
     }
 
     /**
+     * The fields of an upstream 304 to refresh a stored entry with: hop-by-hop fields and the
+     * upstream's own node fields removed, {@code Age} kept (the refresh computes the new age).
+     */
+    static HeaderList refreshing(HeaderList headersOf304) {
+        return HopByHop.strip(headersOf304).without(NODE_FIELDS);
+    }
+
+    private static final Set<String> NODE_FIELDS = Set.of("X-Cache", "X-Served-By");
+
+    /** A {@code Cache-Status} member naming this node. */
+    CacheStatusField.Builder cacheStatus() {
+        return CacheStatusField.builder(nodeName);
+    }
+
+    /**
      * Sends a response.
      *
-     * @param headers end-to-end headers (see {@link #relayable})
+     * @param headers end-to-end headers (see {@link #relayable}); an upstream's {@code
+     *     Cache-Status} among them is kept and ours appended after it (RFC 9211 §2)
      * @param age the response's current age, or null to send none
+     * @param cacheStatusMember this node's {@code Cache-Status} member
      */
     void send(
             HttpServerExchange exchange,
@@ -48,17 +80,24 @@ final class Responses {
             HeaderList headers,
             byte[] body,
             CacheStatus cacheStatus,
-            @Nullable Duration age) {
+            @Nullable Duration age,
+            String cacheStatusMember) {
         exchange.setStatusCode(status);
         HeaderMap out = exchange.getResponseHeaders();
+        List<String> upstreamStatus = new ArrayList<>(1);
         for (HeaderList.Field field : headers.fields()) {
-            out.add(HttpString.tryFromString(field.name()), field.value());
+            if (field.name().equalsIgnoreCase("Cache-Status")) {
+                upstreamStatus.add(field.value());
+            } else if (!(clientFacing && isTargeted(field.name()))) {
+                out.add(HttpString.tryFromString(field.name()), field.value());
+            }
         }
         if (age != null) {
             out.put(Headers.AGE, Long.toString(age.getSeconds()));
         }
         out.put(X_CACHE, cacheStatus.name());
         out.put(X_SERVED_BY, nodeName);
+        out.put(CACHE_STATUS, CacheStatusField.appendToLines(upstreamStatus, cacheStatusMember));
         boolean noBody = status == 204 || status == 304 || status < 200;
         if (noBody) {
             exchange.endExchange();
@@ -70,6 +109,46 @@ final class Responses {
         } else {
             exchange.getResponseSender().send(ByteBuffer.wrap(body));
         }
+    }
+
+    /**
+     * Answers from a stored response, honouring the client's own conditional fields (RFC 9110
+     * §13.2.2): 304 with the validators and caching fields, 412, or the stored response.
+     */
+    void sendStored(
+            HttpServerExchange exchange,
+            CachedResponse stored,
+            CacheStatus cacheStatus,
+            Duration age,
+            String cacheStatusMember) {
+        ClientConditionals.Outcome outcome = Requests.hasConditionals(exchange)
+                ? ClientConditionals.evaluate(
+                        Requests.headers(exchange), exchange.getRequestMethod().toString(), stored)
+                : ClientConditionals.Outcome.PROCEED;
+        switch (outcome) {
+            case NOT_MODIFIED -> send(
+                    exchange,
+                    304,
+                    ClientConditionals.notModifiedHeaders(stored),
+                    NO_BODY,
+                    cacheStatus,
+                    age,
+                    cacheStatusMember);
+            case PRECONDITION_FAILED -> error(exchange, 412, "Precondition Failed");
+            case PROCEED -> send(
+                    exchange, stored.status(), stored.headers(), stored.body(), cacheStatus, age, cacheStatusMember);
+        }
+    }
+
+    private static final byte[] NO_BODY = new byte[0];
+
+    private static boolean isTargeted(String name) {
+        for (String targeted : Freshness.TARGETED_FIELDS) {
+            if (targeted.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends a short plain-text error that names the reason; never a stack trace. */

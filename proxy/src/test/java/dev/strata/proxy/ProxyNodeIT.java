@@ -1,15 +1,18 @@
 package dev.strata.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.strata.config.ByteSize;
 import dev.strata.config.CacheConfig;
 import dev.strata.config.CachePolicyConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
+import dev.strata.config.OriginConfig;
 import dev.strata.config.SiteConfig;
 import dev.strata.config.StrataConfig;
 import dev.strata.config.UpstreamConfig;
+import dev.strata.origin.OriginServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -19,11 +22,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -362,6 +367,140 @@ class ProxyNodeIT {
 
         assertThat(response.statusCode()).isEqualTo(431);
         assertThat(response.body()).contains("limit 32KiB");
+    }
+
+    private OriginServer staticOrigin(String cacheControl) throws Exception {
+        Path site = dir.resolve("site");
+        Files.createDirectories(site);
+        Files.writeString(site.resolve("app.js"), "console.log('strata');\n");
+        OriginServer server =
+                OriginServer.start(new OriginConfig(ListenAddress.of("127.0.0.1", 0), site, cacheControl), clock);
+        closing.add(server);
+        return server;
+    }
+
+    @Test
+    void aStaleEntryIsRevalidatedWithItsValidatorsAndServedAsRevalidated() throws Exception {
+        OriginServer files = staticOrigin("public, max-age=10");
+        ProxyNode edge = edgeInFrontOf(files.uri());
+        HttpResponse<String> first = get(edge.uri(), "/app.js");
+        clock.advance(Duration.ofSeconds(11));
+
+        HttpResponse<String> revalidated = get(edge.uri(), "/app.js");
+        HttpResponse<String> after = get(edge.uri(), "/app.js");
+
+        assertThat(revalidated.headers().firstValue("X-Cache")).hasValue("REVALIDATED");
+        assertThat(revalidated.statusCode()).isEqualTo(200);
+        assertThat(revalidated.body()).isEqualTo(first.body()).isEqualTo("console.log('strata');\n");
+        assertThat(revalidated.headers().firstValue("Age")).hasValue("0");
+        assertThat(revalidated.headers().firstValue("Cache-Status"))
+                .hasValueSatisfying(
+                        status -> assertThat(status).contains("fwd=stale").contains("fwd-status=304"));
+        assertThat(after.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(files.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aClientsOwnConditionalGets304FromAFreshEntry() throws Exception {
+        OriginServer files = staticOrigin("public, max-age=60");
+        ProxyNode edge = edgeInFrontOf(files.uri());
+        String etag = get(edge.uri(), "/app.js").headers().firstValue("ETag").orElseThrow();
+
+        HttpResponse<String> notModified = get(edge.uri(), "/app.js", "If-None-Match", etag);
+
+        assertThat(notModified.statusCode()).isEqualTo(304);
+        assertThat(notModified.body()).isEmpty();
+        assertThat(notModified.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(notModified.headers().firstValue("ETag")).hasValue(etag);
+        assertThat(files.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void staleWhileRevalidateAnswersAtOnceAndRefreshesOnceInTheBackground() throws Exception {
+        origin.respond("/swr", "Cache-Control", "max-age=10, stale-while-revalidate=60");
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+        get(edge.uri(), "/swr");
+        clock.advance(Duration.ofSeconds(15));
+
+        HttpResponse<String> stale = get(edge.uri(), "/swr");
+        await().atMost(Duration.ofSeconds(20)).until(() -> origin.count("/swr") == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "HIT"
+                .equals(get(edge.uri(), "/swr").headers().firstValue("X-Cache").orElse("")));
+        HttpResponse<String> refreshed = get(edge.uri(), "/swr");
+
+        assertThat(stale.headers().firstValue("X-Cache")).hasValue("STALE");
+        assertThat(stale.body()).isEqualTo("GET /swr #1");
+        assertThat(refreshed.body()).isEqualTo("GET /swr #2");
+        assertThat(origin.count("/swr")).isEqualTo(2);
+    }
+
+    @Test
+    void staleIfErrorServesTheStoredEntryWhenTheOriginFails() throws Exception {
+        origin.respond("/sie", "Cache-Control", "max-age=10, stale-if-error=60");
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+        get(edge.uri(), "/sie");
+        clock.advance(Duration.ofSeconds(15));
+        origin.status("/sie", 500);
+
+        HttpResponse<String> response = get(edge.uri(), "/sie");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Cache")).hasValue("STALE");
+        assertThat(response.body()).isEqualTo("GET /sie #1");
+        assertThat(response.headers().firstValue("Cache-Status"))
+                .hasValueSatisfying(status -> assertThat(status).contains("fwd-status=500"));
+    }
+
+    @Test
+    void mustRevalidateForbidsServingStaleOnError() throws Exception {
+        origin.respond("/strict", "Cache-Control", "max-age=10, must-revalidate, stale-if-error=60");
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+        get(edge.uri(), "/strict");
+        clock.advance(Duration.ofSeconds(15));
+        origin.status("/strict", 500);
+
+        HttpResponse<String> response = get(edge.uri(), "/strict");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.headers().firstValue("X-Cache")).isNotEqualTo(Optional.of("STALE"));
+    }
+
+    @Test
+    void onlyIfCachedWithoutAStoredEntryIs504() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        HttpResponse<String> absent = get(edge.uri(), "/oic", "Cache-Control", "only-if-cached");
+        get(edge.uri(), "/oic");
+        HttpResponse<String> present = get(edge.uri(), "/oic", "Cache-Control", "only-if-cached");
+
+        assertThat(absent.statusCode()).isEqualTo(504);
+        assertThat(present.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(origin.count("/oic")).isEqualTo(1);
+    }
+
+    @Test
+    void cacheStatusSaysHowEachNodeAnswered() throws Exception {
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        HttpResponse<String> miss = get(edge.uri(), "/cs");
+        HttpResponse<String> hit = get(edge.uri(), "/cs");
+
+        assertThat(miss.headers().firstValue("Cache-Status"))
+                .hasValue("edge-test; fwd=uri-miss; fwd-status=200; ttl=60; stored");
+        assertThat(hit.headers().firstValue("Cache-Status")).hasValue("edge-test; hit; ttl=60");
+    }
+
+    @Test
+    void cdnCacheControlIsOursAndNeverReachesTheClient() throws Exception {
+        origin.respond("/cdn", "Cache-Control", "max-age=0", "CDN-Cache-Control", "max-age=600");
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+
+        get(edge.uri(), "/cdn");
+        HttpResponse<String> hit = get(edge.uri(), "/cdn");
+
+        assertThat(hit.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(hit.headers().firstValue("Cache-Control")).hasValue("max-age=0");
+        assertThat(hit.headers().firstValue("CDN-Cache-Control")).isEmpty();
     }
 
     private static String rawStatusLine(ProxyNode node, String request) throws Exception {

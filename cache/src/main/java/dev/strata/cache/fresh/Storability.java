@@ -27,7 +27,7 @@ public final class Storability {
     /** Whether the response to {@code method} may be stored. */
     public static boolean isStorable(
             String method, int status, HeaderList request, HeaderList response, CachePolicyConfig policy) {
-        if (!method.equals("GET") || status < 200 || status == 206) {
+        if (!method.equals("GET") || status < 200 || status == 206 || status == 304) {
             return false;
         }
         ResponseControl control = ResponseControl.of(response);
