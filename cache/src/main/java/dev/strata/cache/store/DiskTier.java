@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * another running process is refused, never moved. Read and write errors are counted and degrade
  * to a miss or a skipped store: the node keeps serving from memory and upstream.
  *
- * <p>Every method blocks on disk I/O: never call it on an I/O thread. Thread-safe.
+ * <p>Every method blocks on disk I/O: never call it on an I/O thread. Thread-safe; after {@link
+ * #close()} lookups miss and writes are ignored (a use after close never reaches native code).
  */
 public final class DiskTier implements CacheTier {
     private static final Logger log = LoggerFactory.getLogger(DiskTier.class);
@@ -65,6 +67,10 @@ public final class DiskTier implements CacheTier {
     private final WriteOptions writeOptions = new WriteOptions();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong corrupt = new AtomicLong();
+    /** Readers are the operations, the writer is close: no native call ever runs on a closed DB. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
+    private boolean closed; // guarded by lifecycle
 
     private DiskTier(
             Path dir,
@@ -174,13 +180,20 @@ public final class DiskTier implements CacheTier {
     @Override
     public @Nullable CachedResponse lookup(CacheKey key) {
         byte[] keyBytes = key.toBytes();
+        lifecycle.readLock().lock();
         try {
-            byte[] metaBytes = db.get(meta, keyBytes);
+            if (closed) {
+                return null;
+            }
+            // One MultiGet reads both column families from one consistent view, so a store landing
+            // between the two reads can never look like a torn entry.
+            List<byte[]> values = db.multiGetAsList(List.of(meta, body), List.of(keyBytes, keyBytes));
+            byte[] metaBytes = values.get(0);
             if (metaBytes == null) {
                 return null;
             }
             DiskFormat.Meta decoded = DiskFormat.decodeMeta(metaBytes);
-            byte[] bodyBytes = decoded == null ? null : db.get(body, keyBytes);
+            byte[] bodyBytes = values.get(1);
             if (decoded == null
                     || bodyBytes == null
                     || bodyBytes.length != decoded.bodyLength()
@@ -195,30 +208,44 @@ public final class DiskTier implements CacheTier {
         } catch (RocksDBException e) {
             countError("read", e);
             return null;
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
     @Override
     public void store(CacheKey key, CachedResponse response) {
         byte[] keyBytes = key.toBytes();
+        lifecycle.readLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
+            if (closed) {
+                return;
+            }
             batch.put(body, keyBytes, response.body());
             batch.put(meta, keyBytes, DiskFormat.encodeMeta(response));
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
             countError("write", e);
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
     @Override
     public void invalidate(CacheKey key) {
         byte[] keyBytes = key.toBytes();
+        lifecycle.readLock().lock();
         try (WriteBatch batch = new WriteBatch()) {
+            if (closed) {
+                return;
+            }
             batch.delete(meta, keyBytes);
             batch.delete(body, keyBytes);
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
             countError("delete", e);
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
@@ -247,6 +274,19 @@ public final class DiskTier implements CacheTier {
     /** Flushes memtables and closes RocksDB cleanly; the tier is unusable afterwards. */
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeRocksDb();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void closeRocksDb() {
         try {
             db.flushWal(true);
         } catch (RocksDBException e) {

@@ -217,6 +217,22 @@ class DiskTierIT {
     }
 
     @Test
+    void useAfterCloseMissesAndIgnoresWritesInsteadOfCrashing(@TempDir Path tmp) {
+        DiskTier tier = DiskTier.open(tmp.resolve("cache"), MAX_BYTES, CLOCK);
+        tier.store(key("/a"), response("a"));
+        tier.close();
+
+        assertThat(tier.lookup(key("/a"))).isNull();
+        tier.store(key("/b"), response("b"));
+        tier.invalidate(key("/a"));
+        tier.close(); // a second close is harmless too
+        try (DiskTier reopened = DiskTier.open(tmp.resolve("cache"), MAX_BYTES, CLOCK)) {
+            assertSameResponse(present(reopened.lookup(key("/a"))), response("a"));
+            assertThat(reopened.lookup(key("/b"))).isNull();
+        }
+    }
+
+    @Test
     void tieredCachePromotesADiskHitToMemory(@TempDir Path tmp) {
         CachedResponse stored = response("tiered");
         try (TieredCache cache = new TieredCache(
