@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -24,6 +26,7 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
@@ -38,18 +41,30 @@ import org.jspecify.annotations.Nullable;
  * keep-alive HTTP/1.1 connections, connect and response timeouts, no automatic retries, redirects,
  * cookies or decompression (a proxy forwards what it got).
  *
- * <p>{@link #fetch} tries the hosts in the order given and moves to the next one when an
- * idempotent request fails to connect or times out; any HTTP response, 5xx included, is returned
- * as it is. Bodies are buffered up to a limit. Never blocks the caller: completion runs on
- * HttpClient's I/O threads, so callers hand heavy work elsewhere. Thread-safe.
+ * <p>{@link #fetch} and {@link #exchange} try the hosts in the order given and move to the next
+ * one when an idempotent request fails to connect or times out; any HTTP response, 5xx included,
+ * is returned as it is. {@link #fetch} buffers bodies up to a limit and fails past it; {@link
+ * #exchange} buffers up to a limit and streams what is larger, with backpressure (see {@link
+ * BodySource}). Never blocks the caller: completion runs on HttpClient's I/O threads, so callers
+ * hand heavy work elsewhere. Thread-safe.
  */
 public final class UpstreamClient implements AutoCloseable {
+    /**
+     * Bytes a streamed body delivers ahead of what its sink has passed on: enough to keep a fast
+     * client's socket busy, little enough that thousands of slow downloads fit in the heap.
+     */
+    static final long STREAM_WINDOW_BYTES = 256 * 1024;
+
     private final CloseableHttpAsyncClient client;
     private final Clock clock;
     private final String via;
+    private final FlowExecutor flow;
     private final AtomicLong fetches = new AtomicLong();
-    /** Fetches not yet complete, by number, so that {@link #close} can fail them: HttpClient does not. */
-    private final Map<Long, CompletableFuture<UpstreamResponse>> inFlight = new ConcurrentHashMap<>();
+    /**
+     * How to fail each fetch and exchange not yet complete (a streamed body included), by number, so
+     * that {@link #close} can fail them: HttpClient does not.
+     */
+    private final Map<Long, Consumer<UpstreamException>> inFlight = new ConcurrentHashMap<>();
 
     private volatile boolean closed;
 
@@ -94,6 +109,7 @@ public final class UpstreamClient implements AutoCloseable {
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
         client.start();
+        this.flow = FlowExecutor.start("upstream-flow-" + nodeName);
     }
 
     /**
@@ -109,13 +125,59 @@ public final class UpstreamClient implements AutoCloseable {
         }
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         long id = fetches.incrementAndGet();
-        inFlight.put(id, result);
+        inFlight.put(id, result::completeExceptionally);
         if (closed) {
             result.completeExceptionally(closedFailure());
         } else {
             attempt(hosts, 0, request, maxBodyBytes, result, null);
         }
         return result.whenComplete((response, failure) -> inFlight.remove(id));
+    }
+
+    /**
+     * Sends {@code request} like {@link #fetch}, but a body too large to buffer is streamed rather
+     * than failing: the result is {@link Fetched.Buffered} when the response has no body, a {@code
+     * Content-Length} of at most {@code maxBufferedBytes}, or no length and a body that ends within
+     * it; otherwise {@link Fetched.Streaming}, handed out as soon as the head arrives (or, without a
+     * length, once the body passes the limit; the bytes buffered so far are delivered first). The
+     * caller must start or cancel a streamed body.
+     *
+     * <p>Fails over like {@link #fetch} only until a streamed result is handed out; a failure after
+     * that reaches the body's sink as an {@link UpstreamException}. The body delivers at most 256 KiB
+     * beyond what its sink has requested, and HttpClient stops reading the connection meanwhile; the
+     * response timeout still applies, so a sink that requests nothing for that long fails the body.
+     *
+     * @param maxBufferedBytes the largest body to buffer, in bytes (the cache's max object size)
+     * @return the response, or a future failed with {@link UpstreamException} naming the hosts tried
+     */
+    public CompletableFuture<Fetched> exchange(List<URI> hosts, UpstreamRequest request, long maxBufferedBytes) {
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("hosts: [] (expected: at least one)");
+        }
+        if (maxBufferedBytes < 0) {
+            throw new IllegalArgumentException("maxBufferedBytes: " + maxBufferedBytes + " (expected: >= 0)");
+        }
+        CompletableFuture<Fetched> result = new CompletableFuture<>();
+        long id = fetches.incrementAndGet();
+        AtomicReference<ExchangeConsumer> current = new AtomicReference<>();
+        inFlight.put(id, failure -> {
+            result.completeExceptionally(failure);
+            ExchangeConsumer consumer = current.get();
+            if (consumer != null) {
+                consumer.abort(failure);
+            }
+        });
+        Runnable finished = () -> inFlight.remove(id);
+        if (closed) {
+            result.completeExceptionally(closedFailure());
+        } else {
+            attemptExchange(hosts, 0, request, maxBufferedBytes, result, current, finished, null);
+        }
+        return result.whenComplete((fetched, failure) -> {
+            if (!(fetched instanceof Fetched.Streaming)) {
+                finished.run(); // a streamed body is in flight until it ends
+            }
+        });
     }
 
     private static UpstreamException closedFailure() {
@@ -132,29 +194,17 @@ public final class UpstreamClient implements AutoCloseable {
             @Nullable Exception previous) {
         URI host = hosts.get(index);
         long requestTime = clock.millis();
-        URIAuthority authority;
+        AsyncRequestProducer producer;
         try {
-            authority = URIAuthority.create(request.authority());
+            producer = requestProducer(request, host);
         } catch (URISyntaxException e) {
-            result.completeExceptionally(
-                    new UpstreamException("invalid Host \"" + request.authority() + "\"", false, e));
+            result.completeExceptionally(invalidAuthority(request, e));
             return;
-        }
-        AsyncRequestBuilder builder = AsyncRequestBuilder.create(request.method())
-                .setScheme(host.getScheme())
-                .setAuthority(authority)
-                .setPath(request.target());
-        for (HeaderList.Field field : request.headers().fields()) {
-            builder.addHeader(field.name(), field.value());
-        }
-        builder.addHeader("Via", via);
-        if (request.body().length > 0) {
-            builder.setEntity(request.body(), contentType(request.headers()));
         }
         try {
             Future<UpstreamResponse> unused = client.execute(
                     HttpHost.create(host),
-                    builder.build(),
+                    producer,
                     new BufferingResponseConsumer(maxBodyBytes, requestTime, clock, host),
                     null,
                     null,
@@ -192,6 +242,103 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
+    private void attemptExchange(
+            List<URI> hosts,
+            int index,
+            UpstreamRequest request,
+            long maxBufferedBytes,
+            CompletableFuture<Fetched> result,
+            AtomicReference<ExchangeConsumer> current,
+            Runnable finished,
+            @Nullable Exception previous) {
+        URI host = hosts.get(index);
+        long requestTime = clock.millis();
+        AsyncRequestProducer producer;
+        try {
+            producer = requestProducer(request, host);
+        } catch (URISyntaxException e) {
+            result.completeExceptionally(invalidAuthority(request, e));
+            return;
+        }
+        ExchangeConsumer consumer = new ExchangeConsumer(
+                maxBufferedBytes, STREAM_WINDOW_BYTES, requestTime, clock, host, flow, result::complete, finished);
+        current.set(consumer);
+        try {
+            Future<Fetched> future = client.execute(
+                    HttpHost.create(host), producer, consumer, null, null, new FutureCallback<Fetched>() {
+                        @Override
+                        public void completed(Fetched fetched) {
+                            result.complete(fetched); // a no-op for a streamed body: handed out at the head
+                        }
+
+                        @Override
+                        public void failed(Exception failure) {
+                            if (consumer.isStreaming()) {
+                                // The caller owns the body now: its sink gets the failure, no failover.
+                                consumer.abort(midBodyFailure(host, failure));
+                                return;
+                            }
+                            if (previous != null) {
+                                failure.addSuppressed(previous);
+                            }
+                            if (request.isIdempotent() && index + 1 < hosts.size()) {
+                                attemptExchange(
+                                        hosts,
+                                        index + 1,
+                                        request,
+                                        maxBufferedBytes,
+                                        result,
+                                        current,
+                                        finished,
+                                        failure);
+                            } else {
+                                result.completeExceptionally(new UpstreamException(
+                                        describe(hosts.subList(0, index + 1), failure), isTimeout(failure), failure));
+                            }
+                        }
+
+                        @Override
+                        public void cancelled() {
+                            failed(new CancellationException("request cancelled"));
+                        }
+                    });
+            consumer.bind(future);
+        } catch (RuntimeException e) { // a closed client refuses new requests
+            result.completeExceptionally(
+                    closed
+                            ? closedFailure()
+                            : new UpstreamException(describe(hosts.subList(0, index + 1), e), false, e));
+        }
+    }
+
+    private AsyncRequestProducer requestProducer(UpstreamRequest request, URI host) throws URISyntaxException {
+        AsyncRequestBuilder builder = AsyncRequestBuilder.create(request.method())
+                .setScheme(host.getScheme())
+                .setAuthority(URIAuthority.create(request.authority()))
+                .setPath(request.target());
+        for (HeaderList.Field field : request.headers().fields()) {
+            builder.addHeader(field.name(), field.value());
+        }
+        builder.addHeader("Via", via);
+        if (request.body().length > 0) {
+            builder.setEntity(request.body(), contentType(request.headers()));
+        }
+        return builder.build();
+    }
+
+    private static UpstreamException invalidAuthority(UpstreamRequest request, URISyntaxException e) {
+        return new UpstreamException("invalid Host \"" + request.authority() + "\"", false, e);
+    }
+
+    /** The failure of a body already handed out, naming the host and the reason. */
+    static UpstreamException midBodyFailure(URI host, Exception failure) {
+        if (failure instanceof UpstreamException upstream) {
+            return upstream;
+        }
+        return new UpstreamException(
+                "upstream " + host + " failed mid-body: " + reason(failure), isTimeout(failure), failure);
+    }
+
     private static ContentType contentType(HeaderList headers) {
         String value = headers.first("Content-Type");
         try {
@@ -208,25 +355,31 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     private static String describe(List<URI> tried, Exception failure) {
-        String reason = failure instanceof ConnectException
+        return "upstream " + tried + " failed: " + reason(failure);
+    }
+
+    private static String reason(Exception failure) {
+        String message = failure.getMessage();
+        return failure instanceof ConnectException
                 ? "connection refused"
                 : isTimeout(failure)
                         ? "timed out"
-                        : failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        return "upstream " + tried + " failed: " + reason;
+                        : message == null ? failure.getClass().getSimpleName() : message;
     }
 
     /**
-     * Closes pooled connections at once; in-flight fetches fail with {@link UpstreamException}, and
-     * so do later ones. (A graceful close would wait seconds for in-flight exchanges, stalling a
-     * node's shutdown, and HttpClient completes none of their callbacks.)
+     * Closes pooled connections at once; in-flight fetches and exchanges, streamed bodies included,
+     * fail with {@link UpstreamException}, and so do later ones. (A graceful close would wait
+     * seconds for in-flight exchanges, stalling a node's shutdown, and HttpClient completes none of
+     * their callbacks.)
      */
     @Override
     public void close() {
         closed = true;
         client.close(CloseMode.IMMEDIATE);
-        for (CompletableFuture<UpstreamResponse> fetch : inFlight.values()) {
-            fetch.completeExceptionally(closedFailure());
+        flow.close();
+        for (Consumer<UpstreamException> fetch : inFlight.values()) {
+            fetch.accept(closedFailure());
         }
     }
 }
