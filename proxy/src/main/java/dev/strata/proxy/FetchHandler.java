@@ -10,6 +10,7 @@ import dev.strata.cache.lookup.Validators;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.config.ByteSize;
+import dev.strata.upstream.Fetched;
 import dev.strata.upstream.HopByHop;
 import dev.strata.upstream.UpstreamClient;
 import dev.strata.upstream.UpstreamException;
@@ -117,11 +118,11 @@ final class FetchHandler implements HttpHandler {
                 cacheable ? key.pathAndQuery() : targetOf(exchange),
                 withForwardedFor(forwarded, exchange),
                 body);
-        exchange.dispatch(
-                SameThreadExecutor.INSTANCE, () -> client.fetch(route.upstream().order(key), request, maxObjectBytes)
-                        .whenComplete((response, failure) -> exchange.dispatch(
-                                exchange.getIoThread(),
-                                ex -> complete(ex, route, key, clientHeaders, validating, response, failure))));
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> client.exchange(
+                        route.upstream().order(key), request, maxObjectBytes)
+                .whenComplete((fetched, failure) -> exchange.dispatch(
+                        exchange.getIoThread(),
+                        ex -> complete(ex, route, key, clientHeaders, validating, fetched, failure))));
     }
 
     private static HeaderList concat(HeaderList first, HeaderList second) {
@@ -150,10 +151,10 @@ final class FetchHandler implements HttpHandler {
             CacheKey key,
             HeaderList clientHeaders,
             LookupResult.@Nullable MustValidate validating,
-            @Nullable UpstreamResponse response,
+            @Nullable Fetched fetched,
             @Nullable Throwable failure) {
         long now = clock.millis();
-        if (response == null) {
+        if (fetched == null) {
             Throwable cause =
                     failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             boolean timeout = cause instanceof UpstreamException upstream && upstream.isTimeout();
@@ -169,6 +170,11 @@ final class FetchHandler implements HttpHandler {
                             : "Bad Gateway (the upstream could not be reached or its answer was unusable)");
             return;
         }
+        if (fetched instanceof Fetched.Streaming streaming) {
+            stream(exchange, route, key, validating, streaming, now);
+            return;
+        }
+        UpstreamResponse response = ((Fetched.Buffered) fetched).response();
         HeaderList headers = Responses.relayable(response.headers());
         CacheStatusField.Builder status = responses.cacheStatus().fwdStatus(response.status());
         if (!Requests.isCacheableMethod(exchange)) {
@@ -181,7 +187,7 @@ final class FetchHandler implements HttpHandler {
                     headers,
                     response.body(),
                     CacheStatus.PASS,
-                    upstreamAge(response),
+                    upstreamAge(response.headers()),
                     status.fwd(CacheStatusField.Fwd.METHOD).build().format());
             return;
         }
@@ -224,7 +230,7 @@ final class FetchHandler implements HttpHandler {
                     headers,
                     response.body(),
                     CacheStatus.PASS,
-                    upstreamAge(response),
+                    upstreamAge(response.headers()),
                     status.fwd(validating == null ? CacheStatusField.Fwd.URI_MISS : validating.fwd())
                             .detail("not storable")
                             .build()
@@ -246,6 +252,44 @@ final class FetchHandler implements HttpHandler {
                         .ttl(stored.ttl(now))
                         .build()
                         .format());
+    }
+
+    /**
+     * Relays a body too large to store (over {@code max-object-size}) as it arrives, never holding
+     * it whole: PASS, with backpressure from the client to the upstream (see {@link
+     * StreamingRelay}). A large 5xx still lets a stale entry answer where stale-if-error allows.
+     */
+    private void stream(
+            HttpServerExchange exchange,
+            Route route,
+            CacheKey key,
+            LookupResult.@Nullable MustValidate validating,
+            Fetched.Streaming streaming,
+            long now) {
+        if (streaming.status() >= 500 && serveStaleOnError(exchange, route, validating, streaming.status(), now)) {
+            streaming.body().cancel();
+            return;
+        }
+        if (!Requests.isCacheableMethod(exchange) && streaming.status() < 400 && !Requests.isSafeMethod(exchange)) {
+            writer.invalidate(key); // RFC 9111 §4.4
+        }
+        responses.head(
+                exchange,
+                streaming.status(),
+                Responses.relayable(streaming.headers()),
+                CacheStatus.PASS,
+                upstreamAge(streaming.headers()),
+                responses
+                        .cacheStatus()
+                        .fwd(
+                                Requests.isCacheableMethod(exchange)
+                                        ? CacheStatusField.Fwd.URI_MISS
+                                        : CacheStatusField.Fwd.METHOD)
+                        .fwdStatus(streaming.status())
+                        .detail("too large to store")
+                        .build()
+                        .format());
+        StreamingRelay.relay(exchange, streaming);
     }
 
     /**
@@ -293,8 +337,8 @@ final class FetchHandler implements HttpHandler {
         }
     }
 
-    private static @Nullable Duration upstreamAge(UpstreamResponse response) {
-        String age = response.headers().first("Age");
+    private static @Nullable Duration upstreamAge(HeaderList upstreamHeaders) {
+        String age = upstreamHeaders.first("Age");
         return age == null ? null : Duration.ofSeconds(CacheControl.deltaSeconds(age.trim()));
     }
 

@@ -82,6 +82,31 @@ final class Responses {
             CacheStatus cacheStatus,
             @Nullable Duration age,
             String cacheStatusMember) {
+        head(exchange, status, headers, cacheStatus, age, cacheStatusMember);
+        boolean noBody = status == 204 || status == 304 || status < 200;
+        if (noBody) {
+            exchange.endExchange();
+            return;
+        }
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        if (exchange.getRequestMethod().equalToString("HEAD")) {
+            exchange.endExchange();
+        } else {
+            exchange.getResponseSender().send(ByteBuffer.wrap(body));
+        }
+    }
+
+    /**
+     * Sets the status and headers of a response without framing or body (see {@link #send}); for
+     * a body that follows by other means, such as {@link StreamingRelay}.
+     */
+    void head(
+            HttpServerExchange exchange,
+            int status,
+            HeaderList headers,
+            CacheStatus cacheStatus,
+            @Nullable Duration age,
+            String cacheStatusMember) {
         exchange.setStatusCode(status);
         HeaderMap out = exchange.getResponseHeaders();
         List<String> upstreamStatus = new ArrayList<>(1);
@@ -98,17 +123,6 @@ final class Responses {
         out.put(X_CACHE, cacheStatus.name());
         out.put(X_SERVED_BY, nodeName);
         out.put(CACHE_STATUS, CacheStatusField.appendToLines(upstreamStatus, cacheStatusMember));
-        boolean noBody = status == 204 || status == 304 || status < 200;
-        if (noBody) {
-            exchange.endExchange();
-            return;
-        }
-        out.put(Headers.CONTENT_LENGTH, body.length);
-        if (exchange.getRequestMethod().equalToString("HEAD")) {
-            exchange.endExchange();
-        } else {
-            exchange.getResponseSender().send(ByteBuffer.wrap(body));
-        }
     }
 
     /**

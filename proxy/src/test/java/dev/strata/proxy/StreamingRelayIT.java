@@ -48,7 +48,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -385,7 +384,6 @@ class StreamingRelayIT {
     }
 
     @Test
-    @Disabled("enabled when FetchHandler streams bodies larger than max-object-size (issue #3)")
     void proxyNodePassesAnObjectLargerThanTheMaxObjectSize() throws Exception {
         ProxyNode edge = ProxyNode.start(new ProxyNode.Spec(
                 "edge",
