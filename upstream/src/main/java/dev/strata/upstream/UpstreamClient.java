@@ -100,6 +100,9 @@ public final class UpstreamClient implements AutoCloseable {
                         .setResponseTimeout(response)
                         .setConnectionRequestTimeout(response)
                         .setRedirectsEnabled(false)
+                        // HttpClient 5.4 otherwise offers "Upgrade: TLS/1.2" on plain http, which
+                        // some origins answer with 400 (HTTPCLIENT-2344).
+                        .setProtocolUpgradeEnabled(false)
                         .build())
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
@@ -315,7 +318,7 @@ public final class UpstreamClient implements AutoCloseable {
         AsyncRequestBuilder builder = AsyncRequestBuilder.create(request.method())
                 .setScheme(host.getScheme())
                 .setAuthority(URIAuthority.create(request.authority()))
-                .setPath(request.target());
+                .setPath(basePath(host) + request.target());
         for (HeaderList.Field field : request.headers().fields()) {
             builder.addHeader(field.name(), field.value());
         }
@@ -381,5 +384,17 @@ public final class UpstreamClient implements AutoCloseable {
         for (Consumer<UpstreamException> fetch : inFlight.values()) {
             fetch.accept(closedFailure());
         }
+    }
+
+    /**
+     * The path an upstream URL was configured with, without a trailing slash: requests for {@code
+     * /a} to {@code http://origin/static} ask for {@code /static/a}.
+     */
+    private static String basePath(URI host) {
+        String path = host.getRawPath();
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            return "";
+        }
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 }
