@@ -2,6 +2,7 @@ package dev.strata.upstream;
 
 import dev.strata.cache.store.HeaderList;
 import dev.strata.config.UpstreamConfig;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -123,18 +124,17 @@ public final class UpstreamClient implements AutoCloseable {
      * @return the response, or a future failed with {@link UpstreamException} naming the hosts tried
      */
     public CompletableFuture<UpstreamResponse> fetch(List<URI> hosts, UpstreamRequest request, long maxBodyBytes) {
-        if (hosts.isEmpty()) {
-            throw new IllegalArgumentException("hosts: [] (expected: at least one)");
-        }
-        CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
-        long id = fetches.incrementAndGet();
-        inFlight.put(id, result::completeExceptionally);
-        if (closed) {
-            result.completeExceptionally(closedFailure());
-        } else {
-            attempt(hosts, 0, request, maxBodyBytes, result, null);
-        }
-        return result.whenComplete((response, failure) -> inFlight.remove(id));
+        return exchange(hosts, request, maxBodyBytes).thenApply(fetched -> {
+            if (fetched instanceof Fetched.Buffered buffered) {
+                return buffered.response();
+            }
+            // A body too large to buffer: give the connection back and fail the fetch.
+            ((Fetched.Streaming) fetched).body().cancel();
+            throw new UpstreamException(
+                    "response body from " + fetched.host() + " is larger than " + maxBodyBytes + " bytes",
+                    false,
+                    new IOException("body over " + maxBodyBytes + " bytes"));
+        });
     }
 
     /**
@@ -186,63 +186,6 @@ public final class UpstreamClient implements AutoCloseable {
     private static UpstreamException closedFailure() {
         return new UpstreamException(
                 "upstream client closed before the fetch completed", false, new CancellationException("client closed"));
-    }
-
-    private void attempt(
-            List<URI> hosts,
-            int index,
-            UpstreamRequest request,
-            long maxBodyBytes,
-            CompletableFuture<UpstreamResponse> result,
-            @Nullable Exception previous) {
-        URI host = hosts.get(index);
-        long requestTime = clock.millis();
-        AsyncRequestProducer producer;
-        try {
-            producer = requestProducer(request, host);
-        } catch (URISyntaxException e) {
-            result.completeExceptionally(invalidAuthority(request, e));
-            return;
-        }
-        try {
-            Future<UpstreamResponse> unused = client.execute(
-                    HttpHost.create(host),
-                    producer,
-                    new BufferingResponseConsumer(maxBodyBytes, requestTime, clock, host),
-                    null,
-                    null,
-                    new FutureCallback<UpstreamResponse>() {
-                        @Override
-                        public void completed(UpstreamResponse response) {
-                            result.complete(response);
-                        }
-
-                        @Override
-                        public void failed(Exception failure) {
-                            if (previous != null) {
-                                failure.addSuppressed(previous);
-                            }
-                            boolean retriable = !(failure instanceof BufferingResponseConsumer.TooLargeException)
-                                    && request.isIdempotent();
-                            if (retriable && index + 1 < hosts.size()) {
-                                attempt(hosts, index + 1, request, maxBodyBytes, result, failure);
-                            } else {
-                                result.completeExceptionally(new UpstreamException(
-                                        describe(hosts.subList(0, index + 1), failure), isTimeout(failure), failure));
-                            }
-                        }
-
-                        @Override
-                        public void cancelled() {
-                            failed(new CancellationException("request cancelled"));
-                        }
-                    });
-        } catch (RuntimeException e) { // a closed client refuses new requests
-            result.completeExceptionally(
-                    closed
-                            ? closedFailure()
-                            : new UpstreamException(describe(hosts.subList(0, index + 1), e), false, e));
-        }
     }
 
     private void attemptExchange(
