@@ -1,8 +1,9 @@
 package dev.strata.origin;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.strata.cache.range.ByteRange;
+import dev.strata.cache.range.RangeResult;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
@@ -176,32 +177,29 @@ final class StaticFileHandler implements HttpHandler {
         // §14.2: GET is the only method with range handling; HEAD ignores Range.
         String range = head ? null : single(request, Headers.RANGE);
         if (range != null && Preconditions.ifRangeAllows(single(request, Headers.IF_RANGE), etag, lastModified)) {
-            Optional<List<RangeHeader.Spec>> specs = RangeHeader.parse(range);
-            if (specs.isPresent()) {
-                List<ByteRange> ranges = RangeHeader.resolve(specs.get(), length);
-                if (ranges.isEmpty()) {
-                    headers.put(Headers.CONTENT_RANGE, "bytes */" + length);
-                    sendError(exchange, StatusCodes.REQUEST_RANGE_NOT_SATISFIABLE, "range not satisfiable");
-                    return;
-                }
-                if (ranges.size() == 1) {
-                    ByteRange only = ranges.get(0);
-                    exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
-                    headers.put(Headers.CONTENT_TYPE, contentType)
-                            .put(Headers.CONTENT_RANGE, only.contentRange(length));
-                    exchange.setResponseContentLength(only.length());
-                    StreamSinkChannel out = exchange.getResponseChannel();
-                    copy(channel, only, out, ByteBuffer.allocate(BUFFER));
-                    finish(out);
-                    return;
-                }
-                // Overlapping ranges that add up to more than the file are a known amplification attack
-                // (§14.2 lets a server ignore them); send the whole file once instead.
-                if (total(ranges) <= length) {
-                    sendMultipart(exchange, channel, ranges, length, contentType, etag);
-                    return;
-                }
+            // The boundary derives from the entity tag, so the same request gets the same bytes; a
+            // file would have to contain its own hash to contain it.
+            RangeResult answer = RangeResult.select(range, length, contentType, "strata-" + etag.opaque());
+            if (answer instanceof RangeResult.Unsatisfiable unsatisfiable) {
+                headers.put(Headers.CONTENT_RANGE, unsatisfiable.contentRange());
+                sendError(exchange, StatusCodes.REQUEST_RANGE_NOT_SATISFIABLE, "range not satisfiable");
+                return;
             }
+            if (answer instanceof RangeResult.Single part) {
+                exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
+                headers.put(Headers.CONTENT_TYPE, contentType).put(Headers.CONTENT_RANGE, part.contentRange());
+                exchange.setResponseContentLength(part.range().length());
+                StreamSinkChannel out = exchange.getResponseChannel();
+                copy(channel, part.range(), out, ByteBuffer.allocate(BUFFER));
+                finish(out);
+                return;
+            }
+            if (answer instanceof RangeResult.Multipart multipart) {
+                sendMultipart(exchange, channel, multipart);
+                return;
+            }
+            // RangeResult.Full: an invalid Range, or overlapping ranges adding up to more than the
+            // file (§14.2 lets a server ignore them): the whole file once.
         }
 
         exchange.setStatusCode(StatusCodes.OK);
@@ -218,52 +216,21 @@ final class StaticFileHandler implements HttpHandler {
         finish(out);
     }
 
-    /**
-     * A {@code multipart/byteranges} body (§14.6). The boundary derives from the entity tag, so the
-     * same request gets the same bytes; a file would have to contain its own hash to contain it.
-     */
-    private static void sendMultipart(
-            HttpServerExchange exchange,
-            FileChannel channel,
-            List<ByteRange> ranges,
-            long length,
-            String contentType,
-            EntityTag etag)
+    /** A {@code multipart/byteranges} body (§14.6), each part copied from the file. */
+    private static void sendMultipart(HttpServerExchange exchange, FileChannel channel, RangeResult.Multipart multipart)
             throws IOException {
-        String boundary = "strata-" + etag.opaque();
-        byte[][] partHeaders = new byte[ranges.size()][];
-        long contentLength = 0;
-        for (int i = 0; i < ranges.size(); i++) {
-            ByteRange range = ranges.get(i);
-            partHeaders[i] = ((i == 0 ? "" : "\r\n")
-                            + "--" + boundary + "\r\n"
-                            + "Content-Type: " + contentType + "\r\n"
-                            + "Content-Range: " + range.contentRange(length) + "\r\n\r\n")
-                    .getBytes(US_ASCII);
-            contentLength += partHeaders[i].length + range.length();
-        }
-        byte[] closing = ("\r\n--" + boundary + "--\r\n").getBytes(US_ASCII);
-        contentLength += closing.length;
-
         exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
-        exchange.setResponseContentLength(contentLength);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, multipart.contentType());
+        exchange.setResponseContentLength(multipart.contentLength());
         StreamSinkChannel out = exchange.getResponseChannel();
         ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        List<ByteRange> ranges = multipart.ranges();
         for (int i = 0; i < ranges.size(); i++) {
-            writeFully(out, ByteBuffer.wrap(partHeaders[i]));
+            writeFully(out, ByteBuffer.wrap(multipart.partHeader(i)));
             copy(channel, ranges.get(i), out, buffer);
         }
-        writeFully(out, ByteBuffer.wrap(closing));
+        writeFully(out, ByteBuffer.wrap(multipart.closing()));
         finish(out);
-    }
-
-    private static long total(List<ByteRange> ranges) {
-        long total = 0;
-        for (ByteRange range : ranges) {
-            total += range.length();
-        }
-        return total;
     }
 
     /** Copies {@code range} of the file to {@code out} through {@code buffer}, blocking. */

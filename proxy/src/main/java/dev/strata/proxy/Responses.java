@@ -4,6 +4,7 @@ import dev.strata.cache.fresh.CacheStatus;
 import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.lookup.CacheStatusField;
 import dev.strata.cache.lookup.ClientConditionals;
+import dev.strata.cache.range.RangeResult;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.upstream.HopByHop;
@@ -20,9 +21,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writing responses to the client: stored or fetched responses with the cache's own headers, and
- * short plain-text errors. Runs on the exchange's I/O thread and never blocks: bodies are in memory
- * and written with Undertow's asynchronous sender.
+ * Writing responses to the client: stored or fetched responses with the cache's own headers (a
+ * complete 200 answering the client's {@code Range} in part), and short plain-text errors. Runs on
+ * the exchange's I/O thread and never blocks: bodies are in memory and written with Undertow's
+ * asynchronous sender.
  */
 final class Responses {
     /** Headers a node sets itself; an upstream's values are never passed on or stored. */
@@ -67,10 +69,12 @@ final class Responses {
     }
 
     /**
-     * Sends a response.
+     * Sends a response whose body is complete. A 200 to GET or HEAD answers the client's {@code
+     * Range} from it (see {@link #sendRangeable}); every other response is sent as it is.
      *
      * @param headers end-to-end headers (see {@link #relayable}); an upstream's {@code
      *     Cache-Status} among them is kept and ours appended after it (RFC 9211 §2)
+     * @param body the complete body
      * @param age the response's current age, or null to send none
      * @param cacheStatusMember this node's {@code Cache-Status} member
      */
@@ -82,6 +86,10 @@ final class Responses {
             CacheStatus cacheStatus,
             @Nullable Duration age,
             String cacheStatusMember) {
+        if (status == 200 && Requests.isCacheableMethod(exchange)) {
+            sendRangeable(exchange, headers, body, cacheStatus, age, cacheStatusMember);
+            return;
+        }
         head(exchange, status, headers, cacheStatus, age, cacheStatusMember);
         boolean noBody = status == 204 || status == 304 || status < 200;
         if (noBody) {
@@ -89,10 +97,73 @@ final class Responses {
             return;
         }
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        sendBody(exchange, ByteBuffer.wrap(body));
+    }
+
+    /**
+     * Sends a complete 200 to GET or HEAD, answering the client's {@code Range} and {@code If-Range}
+     * from it ({@link RangeResult#decide}): the whole body with {@code Accept-Ranges: bytes}, 206 with
+     * one range and {@code Content-Range}, 206 {@code multipart/byteranges}, or 416 with {@code
+     * Content-Range: bytes *}{@code /length}. The cache's status, {@code Age} and {@code
+     * Cache-Status} are those of the whole response; HEAD ignores {@code Range} (RFC 9110 §14.2) and
+     * gets the 200's header fields without a body. Parts are views of the body, never copies.
+     */
+    private void sendRangeable(
+            HttpServerExchange exchange,
+            HeaderList headers,
+            byte[] body,
+            CacheStatus cacheStatus,
+            @Nullable Duration age,
+            String cacheStatusMember) {
+        // Range is defined for GET only (RFC 9110 §14.2): a HEAD with Range gets the plain 200 head.
+        RangeResult answer = exchange.getRequestMethod().equalToString("GET")
+                        && exchange.getRequestHeaders().contains(Headers.RANGE)
+                ? RangeResult.decide(Requests.headers(exchange), 200, headers, body.length)
+                : new RangeResult.Full();
+        if (answer instanceof RangeResult.Unsatisfiable unsatisfiable) {
+            byte[] text = "416 Range Not Satisfiable\n".getBytes(StandardCharsets.UTF_8);
+            List<HeaderList.Field> fields = new ArrayList<>(List.of(
+                    new HeaderList.Field("Content-Range", unsatisfiable.contentRange()),
+                    new HeaderList.Field("Content-Type", "text/plain; charset=utf-8"),
+                    new HeaderList.Field("Cache-Control", "no-store")));
+            for (HeaderList.Field field : headers.fields()) {
+                // A fill's cookie still reaches the client that fetched it (never stored).
+                if (Requests.PER_CLIENT_RESPONSE_FIELDS.stream().anyMatch(field.name()::equalsIgnoreCase)) {
+                    fields.add(field);
+                }
+            }
+            head(exchange, 416, new HeaderList(fields), cacheStatus, age, cacheStatusMember);
+            exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, text.length);
+            sendBody(exchange, ByteBuffer.wrap(text));
+            return;
+        }
+        int status = answer instanceof RangeResult.Full ? 200 : 206;
+        head(exchange, status, headers, cacheStatus, age, cacheStatusMember);
+        HeaderMap out = exchange.getResponseHeaders();
+        out.put(Headers.ACCEPT_RANGES, "bytes");
+        if (answer instanceof RangeResult.Single part) {
+            out.put(Headers.CONTENT_RANGE, part.contentRange());
+            out.put(Headers.CONTENT_LENGTH, part.range().length());
+            sendBody(exchange, part.body(body));
+        } else if (answer instanceof RangeResult.Multipart multipart) {
+            out.remove(Headers.CONTENT_RANGE);
+            out.put(Headers.CONTENT_TYPE, multipart.contentType());
+            out.put(Headers.CONTENT_LENGTH, multipart.contentLength());
+            sendBody(exchange, multipart.body(body));
+        } else {
+            out.put(Headers.CONTENT_LENGTH, body.length);
+            sendBody(exchange, ByteBuffer.wrap(body));
+        }
+    }
+
+    /** Sends the framed body, or ends the exchange without it for HEAD. */
+    private static void sendBody(HttpServerExchange exchange, ByteBuffer... body) {
         if (exchange.getRequestMethod().equalToString("HEAD")) {
             exchange.endExchange();
+        } else if (body.length == 1) {
+            exchange.getResponseSender().send(body[0]);
         } else {
-            exchange.getResponseSender().send(ByteBuffer.wrap(body));
+            exchange.getResponseSender().send(body);
         }
     }
 
@@ -127,7 +198,9 @@ final class Responses {
 
     /**
      * Answers from a stored response, honouring the client's own conditional fields (RFC 9110
-     * §13.2.2): 304 with the validators and caching fields, 412, or the stored response.
+     * §13.2.2): 304 with the validators and caching fields, 412, or the stored response — in part
+     * when it is a 200 and the client sent {@code Range} (see {@link #send}); preconditions are
+     * evaluated first, as §13.2.2 orders.
      */
     void sendStored(
             HttpServerExchange exchange,

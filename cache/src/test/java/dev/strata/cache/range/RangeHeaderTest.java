@@ -1,9 +1,9 @@
-package dev.strata.origin;
+package dev.strata.cache.range;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.origin.RangeHeader.FromTo;
-import dev.strata.origin.RangeHeader.Suffix;
+import dev.strata.cache.range.RangeHeader.FromTo;
+import dev.strata.cache.range.RangeHeader.Suffix;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

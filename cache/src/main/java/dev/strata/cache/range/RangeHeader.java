@@ -1,4 +1,4 @@
-package dev.strata.origin;
+package dev.strata.cache.range;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,34 +11,48 @@ import java.util.Optional;
  * <p>{@link #parse} only reads syntax: an invalid header (another unit, a malformed spec, {@code
  * last < first}, or more than {@link #MAX_RANGES} specs) is empty, and the server then ignores it
  * and answers 200. {@link #resolve} turns the specs into satisfiable ranges against a length; an
- * empty result means 416. Thread-safe and stateless.
+ * empty result means 416. Offsets too large for a {@code long} saturate at {@link Long#MAX_VALUE}
+ * instead of overflowing. Stateless and thread-safe.
  */
-final class RangeHeader {
+public final class RangeHeader {
     /** More specs than this are treated as abuse and the header ignored, as §14.2 permits. */
-    static final int MAX_RANGES = 64;
+    public static final int MAX_RANGES = 64;
 
     private RangeHeader() {}
 
     /** One {@code range-spec}: either {@code first-last}, {@code first-} or the suffix {@code -n}. */
-    sealed interface Spec permits FromTo, Suffix {}
+    public sealed interface Spec permits FromTo, Suffix {}
 
     /**
      * {@code first-pos "-" [ last-pos ]}.
      *
      * @param first the first offset
-     * @param last the last offset, or -1 when open-ended
+     * @param last the last offset, at least {@code first}, or -1 when open-ended
      */
-    record FromTo(long first, long last) implements Spec {}
+    public record FromTo(long first, long last) implements Spec {
+        public FromTo {
+            if (first < 0 || (last != -1 && last < first)) {
+                throw new IllegalArgumentException(
+                        "range-spec: " + first + "-" + last + " (expected: 0 <= first <= last, or last = -1)");
+            }
+        }
+    }
 
     /**
      * {@code "-" suffix-length}.
      *
-     * @param length how many bytes at the end
+     * @param length how many bytes at the end, at least 0
      */
-    record Suffix(long length) implements Spec {}
+    public record Suffix(long length) implements Spec {
+        public Suffix {
+            if (length < 0) {
+                throw new IllegalArgumentException("suffix-length: " + length + " (expected: >= 0)");
+            }
+        }
+    }
 
     /** Parses a {@code Range} value; empty when it is not a valid {@code bytes} ranges-specifier. */
-    static Optional<List<Spec>> parse(String value) {
+    public static Optional<List<Spec>> parse(String value) {
         int eq = value.indexOf('=');
         if (eq < 0 || !value.substring(0, eq).trim().toLowerCase(Locale.ROOT).equals("bytes")) {
             return Optional.empty();
@@ -87,7 +101,7 @@ final class RangeHeader {
      * request order; empty when none is (§14.1.1: a spec is satisfiable when its first offset is
      * below the length, or it is a non-zero suffix of a non-empty representation).
      */
-    static List<ByteRange> resolve(List<Spec> specs, long length) {
+    public static List<ByteRange> resolve(List<Spec> specs, long length) {
         List<ByteRange> ranges = new ArrayList<>(specs.size());
         for (Spec spec : specs) {
             if (spec instanceof FromTo fromTo) {
@@ -117,7 +131,7 @@ final class RangeHeader {
         return true;
     }
 
-    /** Digits as a long, {@link Long#MAX_VALUE} when larger: no offset of a real file is that big. */
+    /** Digits as a long, {@link Long#MAX_VALUE} when larger: no real representation is that big. */
     private static long parseSaturated(String digits) {
         long value = 0;
         for (int i = 0; i < digits.length(); i++) {
