@@ -2,18 +2,25 @@ package dev.strata.proxy;
 
 import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.VaryKey;
 import dev.strata.cache.store.CachedResponse;
+import dev.strata.cache.store.HeaderList;
 import dev.strata.cache.store.TieredCache;
 import dev.strata.config.CachePolicyConfig;
 import dev.strata.upstream.UpstreamResponse;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes to the cache from any thread without blocking it: memory at once, disk on the key's disk
- * lane (so writes and invalidations of one key keep their order). A full lane skips the disk write;
- * the memory tier still has the entry.
+ * Writes to the cache from any thread without blocking it: memory at once, disk on the lane of the
+ * URL's key (so writes and invalidations of one URL, variants included, keep their order). A full
+ * lane skips the disk write; the memory tier still has the entry.
+ *
+ * <p>A response with {@code Vary} is stored as a variant (RFC 9111 §4.1): under the {@link
+ * VaryKey} its nominated fields take in the request that fetched it, as that request was sent
+ * upstream ({@link Requests#fillHeaders}), with its URL's marker naming those fields.
  */
 final class CacheWriter {
     private static final Logger log = LoggerFactory.getLogger(CacheWriter.class);
@@ -41,14 +48,37 @@ final class CacheWriter {
                         policy));
     }
 
-    void store(CacheKey key, CachedResponse response) {
-        cache.memory().store(key, response);
-        onDisk(key, () -> cache.disk().store(key, response));
+    /**
+     * Stores {@code response} for {@code key}: as the URL's one response, or as the variant its
+     * {@code Vary} and {@code sentUpstream} select.
+     *
+     * @param sentUpstream the header fields of the request that fetched or validated the response,
+     *     as sent upstream
+     */
+    void store(CacheKey key, HeaderList sentUpstream, CachedResponse response) {
+        List<String> fields = VaryKey.fieldNames(response.headers().all("Vary"));
+        if (fields.isEmpty()) {
+            cache.memory().store(key, response);
+            onDisk(key, () -> cache.disk().store(key, response));
+        } else if (VaryKey.isAny(fields)) {
+            log.debug("not storing {}: Vary: * matches no later request", key); // Storability refuses these
+        } else {
+            VaryKey variant = VaryKey.of(key, fields, sentUpstream::all);
+            cache.memory().store(variant, response);
+            onDisk(key, () -> cache.disk().store(variant, response));
+        }
     }
 
+    /**
+     * Removes the URL's entry and all its variants: memory at once, then disk on the lane and memory
+     * once more, so a disk hit queued before the invalidation cannot promote an old entry back.
+     */
     void invalidate(CacheKey key) {
         cache.memory().invalidate(key);
-        onDisk(key, () -> cache.disk().invalidate(key));
+        onDisk(key, () -> {
+            cache.disk().invalidate(key);
+            cache.memory().invalidate(key);
+        });
     }
 
     private void onDisk(CacheKey key, Runnable task) {

@@ -5,6 +5,7 @@ import dev.strata.cache.fresh.CacheStatus;
 import dev.strata.cache.fresh.Storability;
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.lookup.CacheStatusField;
+import dev.strata.cache.lookup.Invalidation;
 import dev.strata.cache.lookup.LookupResult;
 import dev.strata.cache.lookup.Validators;
 import dev.strata.cache.store.CachedResponse;
@@ -25,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -44,8 +44,11 @@ import org.xnio.IoUtils;
  *   <li>An entry that must be validated (RFC 9111 §4.3) is asked for with its own validators; a
  *       304 that matches refreshes it (REVALIDATED), one that does not is followed by a full fetch;
  *       an upstream failure or 5xx serves it stale where stale-if-error allows (RFC 5861 §4).
+ *   <li>A response with {@code Vary} is stored as the variant the request's nominated fields (as
+ *       forwarded) select (RFC 9111 §4.1); {@code Vary: *} is never stored.
  *   <li>Other methods pass through with their body (PASS); a non-error answer to an unsafe method
- *       invalidates the stored entry (RFC 9111 §4.4).
+ *       invalidates the stored entry, and those of same-host {@code Location} and {@code
+ *       Content-Location} URIs, variants included (RFC 9111 §4.4).
  * </ul>
  */
 final class FetchHandler implements HttpHandler {
@@ -101,14 +104,17 @@ final class FetchHandler implements HttpHandler {
         LookupResult.MustValidate validating = exchange.getAttachment(ProxyKeys.VALIDATING);
         boolean cacheable = Requests.isCacheableMethod(exchange);
         HeaderList clientHeaders = Requests.headers(exchange);
-        HeaderList forwarded = HopByHop.strip(clientHeaders);
-        if (cacheable) {
-            // A fill is shared: nothing that is not in the key may shape it (docs/caching.md);
-            // the only conditionals are ours, from the stored entry being validated.
-            forwarded = forwarded.without(Requests.CONDITIONALS).without(Requests.UNKEYED);
-            if (validating != null) {
-                forwarded = concat(forwarded, Validators.conditionalRequestHeaders(validating.response()));
-            }
+        // A fill is shared: nothing that is not in the key may shape it (docs/caching.md); the
+        // fields a response nominates in Vary are in its variant's key and so go along. The only
+        // conditionals are ours, from the stored entry being validated.
+        HeaderList fill = cacheable ? Requests.fillHeaders(exchange, clientHeaders) : HeaderList.of();
+        HeaderList forwarded;
+        if (!cacheable) {
+            forwarded = Requests.withForwardedFor(HopByHop.strip(clientHeaders), exchange);
+        } else if (validating != null) {
+            forwarded = concat(fill, Validators.conditionalRequestHeaders(validating.response()));
+        } else {
+            forwarded = fill;
         }
         UpstreamRequest request = new UpstreamRequest(
                 cacheable ? "GET" : exchange.getRequestMethod().toString(),
@@ -116,13 +122,13 @@ final class FetchHandler implements HttpHandler {
                 // upstream, so no client can make the origin answer for a port others are served.
                 key.host(),
                 cacheable ? key.pathAndQuery() : targetOf(exchange),
-                withForwardedFor(forwarded, exchange),
+                forwarded,
                 body);
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> client.exchange(
                         route.upstream().order(key), request, maxObjectBytes)
                 .whenComplete((fetched, failure) -> exchange.dispatch(
                         exchange.getIoThread(),
-                        ex -> complete(ex, route, key, clientHeaders, validating, fetched, failure))));
+                        ex -> complete(ex, route, key, clientHeaders, fill, validating, fetched, failure))));
     }
 
     private static HeaderList concat(HeaderList first, HeaderList second) {
@@ -137,19 +143,12 @@ final class FetchHandler implements HttpHandler {
         return query.isEmpty() ? path : path + "?" + query;
     }
 
-    private static HeaderList withForwardedFor(HeaderList headers, HttpServerExchange exchange) {
-        String client = exchange.getSourceAddress().getAddress().getHostAddress();
-        String previous = headers.first("X-Forwarded-For");
-        return concat(
-                headers.without(Set.of("X-Forwarded-For")),
-                HeaderList.of("X-Forwarded-For", previous == null ? client : previous + ", " + client));
-    }
-
     private void complete(
             HttpServerExchange exchange,
             Route route,
             CacheKey key,
             HeaderList clientHeaders,
+            HeaderList fill,
             LookupResult.@Nullable MustValidate validating,
             @Nullable Fetched fetched,
             @Nullable Throwable failure) {
@@ -179,7 +178,7 @@ final class FetchHandler implements HttpHandler {
         CacheStatusField.Builder status = responses.cacheStatus().fwdStatus(response.status());
         if (!Requests.isCacheableMethod(exchange)) {
             if (response.status() < 400 && !Requests.isSafeMethod(exchange)) {
-                writer.invalidate(key); // RFC 9111 §4.4
+                invalidate(route, key, response.headers());
             }
             responses.send(
                     exchange,
@@ -201,7 +200,7 @@ final class FetchHandler implements HttpHandler {
                             response.requestTimeMillis(),
                             response.responseTimeMillis(),
                             route.policy());
-                    writer.store(key, refreshed);
+                    writer.store(key, fill, refreshed);
                     responses.sendStored(
                             exchange,
                             refreshed,
@@ -238,7 +237,7 @@ final class FetchHandler implements HttpHandler {
             return;
         }
         CachedResponse stored = CacheWriter.toStored(response, route.policy());
-        writer.store(key, stored);
+        writer.store(key, fill, stored);
         // This client gets the response as fetched (its cookie included); later ones what is stored.
         responses.send(
                 exchange,
@@ -271,7 +270,7 @@ final class FetchHandler implements HttpHandler {
             return;
         }
         if (!Requests.isCacheableMethod(exchange) && streaming.status() < 400 && !Requests.isSafeMethod(exchange)) {
-            writer.invalidate(key); // RFC 9111 §4.4
+            invalidate(route, key, streaming.headers());
         }
         responses.head(
                 exchange,
@@ -290,6 +289,16 @@ final class FetchHandler implements HttpHandler {
                         .build()
                         .format());
         StreamingRelay.relay(exchange, streaming);
+    }
+
+    /**
+     * RFC 9111 §4.4: a non-error response to an unsafe method invalidates its target and the
+     * same-host URIs in its {@code Location} and {@code Content-Location}, each with all its variants.
+     */
+    private void invalidate(Route route, CacheKey key, HeaderList upstreamHeaders) {
+        for (CacheKey target : Invalidation.targets(key, upstreamHeaders, route.keyPolicy())) {
+            writer.invalidate(target);
+        }
     }
 
     /**

@@ -21,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  * background revalidation runs; one that must be validated goes to the fetch with the entry
  * attached for a conditional request; {@code only-if-cached} without a usable entry answers 504.
  * A full disk queue answers 503.
+ *
+ * <p>For a URL whose responses vary (RFC 9111 §4.1) the URL's key holds a marker naming the
+ * request fields that select a variant; the request's values of those fields, as a fill would
+ * forward them, give the variant to use (memory on the I/O thread, disk on the URL's lane like any
+ * other disk work for it). A HEAD is answered from the GET variant it selects.
  */
 final class LookupHandler implements HttpHandler {
     private final Router router;
@@ -84,7 +89,7 @@ final class LookupHandler implements HttpHandler {
             return;
         }
         RequestDirectives directives = Requests.directives(exchange, route.policy());
-        LookupResult result = decide(route, directives, cache.lookupMemory(key));
+        LookupResult result = decide(route, directives, cache.lookupMemory(key, Requests.fillFields(exchange)));
         if (result instanceof LookupResult.Miss) {
             exchange.dispatch(task -> executeOrReject(exchange, key, task), this);
         } else {
@@ -104,7 +109,12 @@ final class LookupHandler implements HttpHandler {
     private void lookupDisk(HttpServerExchange exchange, CacheKey key) throws Exception {
         Route route = exchange.getAttachment(ProxyKeys.ROUTE);
         RequestDirectives directives = Requests.directives(exchange, route.policy());
-        act(exchange, route, key, directives, decide(route, directives, cache.lookupDisk(key)));
+        act(
+                exchange,
+                route,
+                key,
+                directives,
+                decide(route, directives, cache.lookupDisk(key, Requests.fillFields(exchange))));
     }
 
     private LookupResult decide(Route route, RequestDirectives directives, @Nullable CachedResponse stored) {
@@ -131,7 +141,7 @@ final class LookupHandler implements HttpHandler {
                             .format());
         } else if (result instanceof LookupResult.Stale stale) {
             if (stale.revalidateInBackground()) {
-                revalidator.revalidate(route, key, stale.response());
+                revalidator.revalidate(route, key, stale.response(), Requests.fillHeaders(exchange));
             }
             responses.sendStored(
                     exchange,

@@ -3,13 +3,17 @@ package dev.strata.proxy;
 import dev.strata.cache.lookup.RequestDirectives;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.config.CachePolicyConfig;
+import dev.strata.upstream.HopByHop;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** Reading what a client asked for. */
 final class Requests {
@@ -77,6 +81,69 @@ final class Requests {
         int scheme = uri.indexOf("://");
         int slash = scheme < 0 ? -1 : uri.indexOf('/', scheme + 3);
         return slash < 0 ? "/" : uri.substring(slash);
+    }
+
+    /**
+     * The header fields a shared fill sends upstream (before the validators of an entry being
+     * validated): the client's, without hop-by-hop, {@link #CONDITIONALS} and {@link #UNKEYED}
+     * fields, with this hop added to {@code X-Forwarded-For}.
+     *
+     * <p>A variant's secondary key is computed over these fields, not the client's: what selects a
+     * stored variant is exactly what the origin saw when it produced it, so a field a fill never
+     * carries (say {@code X-Forwarded-Host} named in {@code Vary}) reads as absent and can neither
+     * split the cache nor poison it. The fields a response nominates in {@code Vary} (say {@code
+     * Accept-Encoding}, {@code Accept-Language}) are forwarded: they are part of the key.
+     */
+    static HeaderList fillHeaders(HttpServerExchange exchange) {
+        return fillHeaders(exchange, headers(exchange));
+    }
+
+    /** {@link #fillHeaders(HttpServerExchange)} from the request's fields, already read. */
+    static HeaderList fillHeaders(HttpServerExchange exchange, HeaderList clientHeaders) {
+        return withForwardedFor(
+                HopByHop.strip(clientHeaders).without(CONDITIONALS).without(UNKEYED), exchange);
+    }
+
+    /**
+     * The values of a field in {@link #fillHeaders}, by name, for selecting a variant ({@link
+     * dev.strata.cache.key.VaryKey}); the fields are read at the first call only, so a lookup of a
+     * URL that does not vary costs nothing. For one lookup on one thread at a time.
+     */
+    static Function<String, List<String>> fillFields(HttpServerExchange exchange) {
+        return new Function<>() {
+            private @Nullable HeaderList fill;
+
+            @Override
+            public List<String> apply(String name) {
+                HeaderList headers = fill;
+                if (headers == null) {
+                    headers = fillHeaders(exchange);
+                    fill = headers;
+                }
+                return headers.all(name);
+            }
+        };
+    }
+
+    /** {@code headers} with the client's address appended to {@code X-Forwarded-For}. */
+    static HeaderList withForwardedFor(HeaderList headers, HttpServerExchange exchange) {
+        String client = exchange.getSourceAddress().getAddress().getHostAddress();
+        String previous = headers.first("X-Forwarded-For");
+        List<HeaderList.Field> fields =
+                new ArrayList<>(headers.without(Set.of("X-Forwarded-For")).fields());
+        fields.add(new HeaderList.Field("X-Forwarded-For", previous == null ? client : previous + ", " + client));
+        return new HeaderList(fields);
+    }
+
+    /** The fields of {@code headers} named in {@code lowerCaseNames}, in order. */
+    static HeaderList only(HeaderList headers, List<String> lowerCaseNames) {
+        List<HeaderList.Field> kept = new ArrayList<>();
+        for (HeaderList.Field field : headers.fields()) {
+            if (lowerCaseNames.contains(field.name().toLowerCase(Locale.ROOT))) {
+                kept.add(field);
+            }
+        }
+        return new HeaderList(kept);
     }
 
     /** Whether the method's responses can come from and go to the cache. */

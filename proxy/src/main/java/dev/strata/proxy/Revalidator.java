@@ -2,12 +2,15 @@ package dev.strata.proxy;
 
 import dev.strata.cache.fresh.Storability;
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.VaryKey;
 import dev.strata.cache.lookup.Validators;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.upstream.UpstreamClient;
 import dev.strata.upstream.UpstreamRequest;
 import dev.strata.upstream.UpstreamResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -16,10 +19,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Background revalidation for stale-while-revalidate (RFC 5861 §3): while clients are answered
- * with the stale entry, one conditional request per key refreshes it. A 304 that matches updates
- * the stored headers and freshness (RFC 9111 §4.3.4); a new storable response replaces the entry;
- * anything else (an error, an uncacheable answer) leaves the stale entry to its windows. Never
- * blocks: the fetch is asynchronous and the write goes through {@link CacheWriter}. Thread-safe.
+ * with the stale entry, one conditional request per stored entry refreshes it. A 304 that matches
+ * updates the stored headers and freshness (RFC 9111 §4.3.4); a new storable response replaces the
+ * entry; anything else (an error, an uncacheable answer) leaves the stale entry to its windows.
+ *
+ * <p>For a variant (RFC 9111 §4.1), the request carries the fields its {@code Vary} nominates, as
+ * the request that selected it would send them upstream, so the origin answers for that variant
+ * and the answer is stored under it; one revalidation runs per variant. Never blocks: the fetch is
+ * asynchronous and the write goes through {@link CacheWriter}. Thread-safe.
  */
 final class Revalidator {
     private static final Logger log = LoggerFactory.getLogger(Revalidator.class);
@@ -28,7 +35,8 @@ final class Revalidator {
     private final UpstreamClient client;
     private final CacheWriter writer;
     private final long maxObjectBytes;
-    private final Map<CacheKey, Boolean> inFlight = new ConcurrentHashMap<>();
+    /** The keys ({@link CacheKey} or {@link VaryKey}) of the entries being revalidated. */
+    private final Map<Object, Boolean> inFlight = new ConcurrentHashMap<>();
 
     Revalidator(UpstreamClient client, CacheWriter writer, long maxObjectBytes) {
         this.client = client;
@@ -36,34 +44,51 @@ final class Revalidator {
         this.maxObjectBytes = maxObjectBytes;
     }
 
-    /** Starts revalidating {@code stored} unless a revalidation of {@code key} is under way. */
-    void revalidate(Route route, CacheKey key, CachedResponse stored) {
-        if (inFlight.putIfAbsent(key, Boolean.TRUE) != null) {
+    /**
+     * Starts revalidating {@code stored} unless a revalidation of that entry is under way.
+     *
+     * @param fill the header fields a fill for the request that selected {@code stored} would send
+     *     ({@link Requests#fillHeaders}); only those {@code stored}'s {@code Vary} names are sent
+     */
+    void revalidate(Route route, CacheKey key, CachedResponse stored, HeaderList fill) {
+        List<String> fields = VaryKey.fieldNames(stored.headers().all("Vary"));
+        boolean varies = !fields.isEmpty() && !VaryKey.isAny(fields);
+        HeaderList nominated = varies ? Requests.only(fill, fields) : HeaderList.of();
+        Object entryKey = varies ? VaryKey.of(key, fields, nominated::all) : key;
+        if (inFlight.putIfAbsent(entryKey, Boolean.TRUE) != null) {
             return;
         }
-        UpstreamRequest request = new UpstreamRequest(
-                "GET", key.host(), key.pathAndQuery(), Validators.conditionalRequestHeaders(stored), NO_BODY);
+        List<HeaderList.Field> headers = new ArrayList<>(nominated.fields());
+        headers.addAll(Validators.conditionalRequestHeaders(stored).fields());
+        UpstreamRequest request =
+                new UpstreamRequest("GET", key.host(), key.pathAndQuery(), new HeaderList(headers), NO_BODY);
         try {
             client.fetch(route.upstream().order(key), request, maxObjectBytes).whenComplete((response, failure) -> {
                 try {
-                    apply(route, key, stored, response);
+                    apply(route, key, stored, nominated, response);
                 } finally {
-                    inFlight.remove(key);
+                    inFlight.remove(entryKey);
                 }
             });
         } catch (RuntimeException e) {
-            inFlight.remove(key);
+            inFlight.remove(entryKey);
             throw e;
         }
     }
 
-    private void apply(Route route, CacheKey key, CachedResponse stored, @Nullable UpstreamResponse response) {
+    private void apply(
+            Route route,
+            CacheKey key,
+            CachedResponse stored,
+            HeaderList sentUpstream,
+            @Nullable UpstreamResponse response) {
         if (response == null) {
             return; // the stale entry stays; its stale-if-error window decides what clients get
         }
         if (response.status() == 304 && Validators.matches(stored, response.headers())) {
             writer.store(
                     key,
+                    sentUpstream,
                     Validators.refreshed(
                             stored,
                             Responses.refreshing(response.headers()),
@@ -72,13 +97,13 @@ final class Revalidator {
                             route.policy()));
         } else if (Storability.isStorable(
                 "GET", response.status(), HeaderList.of(), response.headers(), route.policy())) {
-            writer.store(key, CacheWriter.toStored(response, route.policy()));
+            writer.store(key, sentUpstream, CacheWriter.toStored(response, route.policy()));
         } else {
             log.debug("background revalidation of {} got {}; the stale entry stays", key, response.status());
         }
     }
 
-    /** Whether a revalidation of {@code key} is under way, for tests. */
+    /** Whether a revalidation of {@code key}'s entry (one that does not vary) is under way, for tests. */
     boolean isRevalidating(CacheKey key) {
         return inFlight.containsKey(key);
     }

@@ -1,6 +1,7 @@
 package dev.strata.proxy;
 
 import io.undertow.Undertow;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -11,13 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An origin for tests: answers every path with a body naming the path and the request number,
- * with the response headers a test sets per path, and counts requests per path.
+ * with the response headers a test sets per path (and, where a test asks, the value of a request
+ * header), and counts requests per path.
  */
 final class TestOrigin implements AutoCloseable {
     private final Undertow undertow;
     private final Map<String, String[]> headers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+    private final Map<String, String> echoes = new ConcurrentHashMap<>();
 
     TestOrigin() {
         undertow = Undertow.builder()
@@ -38,8 +41,13 @@ final class TestOrigin implements AutoCloseable {
                             .put(
                                     new HttpString("X-Seen-Host"),
                                     exchange.getRequestHeaders().getFirst("Host"));
-                    exchange.getResponseSender()
-                            .send(exchange.getRequestMethod() + " " + path + " #" + n, StandardCharsets.UTF_8);
+                    String body = exchange.getRequestMethod() + " " + path + " #" + n;
+                    String echoed = echoes.get(path);
+                    if (echoed != null) {
+                        HeaderValues values = exchange.getRequestHeaders().get(echoed);
+                        body += " " + echoed + "=" + (values == null ? "-" : String.join(",", values));
+                    }
+                    exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
                 })
                 .build();
         undertow.start();
@@ -48,6 +56,14 @@ final class TestOrigin implements AutoCloseable {
     /** Sets the response headers for {@code path}: alternating names and values. */
     void respond(String path, String... namesAndValues) {
         headers.put(path, namesAndValues);
+    }
+
+    /**
+     * Appends the request's {@code requestField} to the bodies of {@code path}: {@code " NAME=VALUE"}
+     * (values joined with commas), {@code " NAME=-"} when absent.
+     */
+    void echo(String path, String requestField) {
+        echoes.put(path, requestField);
     }
 
     void status(String path, int status) {

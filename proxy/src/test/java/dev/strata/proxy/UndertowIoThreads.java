@@ -18,14 +18,18 @@ public final class UndertowIoThreads implements BlockHoundIntegration {
     private static final String PACKAGE = "dev/strata/cache/";
     private static final String DISK_TIER = "dev.strata.cache.store.DiskTier";
     private static final String KEY = "L" + PACKAGE + "key/CacheKey;";
+    private static final String VARY_KEY = "L" + PACKAGE + "key/VaryKey;";
+    private static final String RESPONSE = "L" + PACKAGE + "store/CachedResponse;";
 
     @Override
     public void applyTo(BlockHound.Builder builder) {
         builder.nonBlockingThreadPredicate(
                         current -> current.or(thread -> thread.getName().contains(" I/O-")))
                 // RocksDB is blocking JNI, which BlockHound cannot see: mark the disk tier itself.
-                .markAsBlocking(DISK_TIER, "lookup", "(" + KEY + ")L" + PACKAGE + "store/CachedResponse;")
-                .markAsBlocking(DISK_TIER, "store", "(" + KEY + "L" + PACKAGE + "store/CachedResponse;)V")
+                .markAsBlocking(DISK_TIER, "lookup", "(" + KEY + ")L" + PACKAGE + "store/StoredEntry;")
+                .markAsBlocking(DISK_TIER, "lookup", "(" + VARY_KEY + ")" + RESPONSE)
+                .markAsBlocking(DISK_TIER, "store", "(" + KEY + RESPONSE + ")V")
+                .markAsBlocking(DISK_TIER, "store", "(" + VARY_KEY + RESPONSE + ")V")
                 .markAsBlocking(DISK_TIER, "invalidate", "(" + KEY + ")V")
                 // XNIO's own hand-over between threads while a listener starts or stops.
                 .allowBlockingCallsInside("org.xnio.nio.WorkerThread$SynchTask", "run")

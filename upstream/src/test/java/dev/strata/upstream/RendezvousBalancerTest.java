@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
 import org.junit.jupiter.api.Test;
 
 class RendezvousBalancerTest {
@@ -133,7 +134,8 @@ class RendezvousBalancerTest {
     }
 
     @Property
-    void anyKeyGetsAPermutationThatEveryNodeAgreesOn(@ForAll String path, @ForAll long seed) {
+    void anyKeyGetsAPermutationThatEveryNodeAgreesOn(
+            @ForAll @CharRange(from = '\u0001', to = '\uffff') String path, @ForAll long seed) {
         CacheKey key = CacheKey.from("http", "h", "/" + path, "", KeyPolicy.defaults());
         List<URI> shuffled = new ArrayList<>(hosts(4));
         Collections.shuffle(shuffled, new Random(seed));

@@ -1,5 +1,6 @@
 package dev.strata.cache.fresh;
 
+import dev.strata.cache.key.VaryKey;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.config.CachePolicyConfig;
 
@@ -9,9 +10,9 @@ import dev.strata.config.CachePolicyConfig;
  * <p>Stored: responses to GET with a final status that is cacheable by default or that carries an
  * explicit lifetime or {@code public}; never with {@code no-store} (request or response) or {@code
  * private}; a request with {@code Authorization} only when the response allows it (§3.5); {@code
- * Set-Cookie} responses only when the site allows it. Responses with {@code Vary} and partial
- * content are not stored yet: secondary keys and range combination come with the full caching
- * engine (issue #3).
+ * Set-Cookie} responses only when the site allows it. A response with {@code Vary} is stored as a
+ * variant under a secondary key ({@link dev.strata.cache.key.VaryKey}), except {@code Vary: *},
+ * which no later request can match (RFC 9111 §4.1). Partial content is not stored.
  *
  * <p>The response directives are those that govern this cache (see {@link Freshness}): with a
  * usable {@code CDN-Cache-Control}, its {@code no-store}, {@code private}, {@code public}, {@code
@@ -43,7 +44,7 @@ public final class Storability {
         if (response.contains("Set-Cookie") && !policy.storeSetCookie()) {
             return false;
         }
-        if (response.contains("Vary")) {
+        if (VaryKey.isAny(VaryKey.fieldNames(response.all("Vary")))) {
             return false;
         }
         return Freshness.HEURISTICALLY_CACHEABLE.contains(status)

@@ -19,7 +19,8 @@ import java.util.Locale;
  * (origins may be case-sensitive);
  * the query is shaped by the site's {@link KeyPolicy}. Only these parts of a request are in the
  * key: no other request header is trusted to select a response (see docs/caching.md on cache
- * poisoning).
+ * poisoning), except the request fields a response names in {@code Vary}, which select one of
+ * the URL's variants through a {@link VaryKey}.
  *
  * @param scheme {@code http} or {@code https}
  * @param host the host name, lower case, without port or trailing dot
@@ -34,6 +35,15 @@ public record CacheKey(String scheme, String host, String path, String query) {
         requireNonNull(query, "query");
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("path: \"" + path + "\" (expected: starting with /)");
+        }
+        // NUL separates a key from its variants on disk (VaryKey#toBytes): no key may contain one,
+        // so the variants of a URL are exactly the keys prefixed by its bytes and a NUL.
+        if (scheme.indexOf('\0') >= 0
+                || host.indexOf('\0') >= 0
+                || path.indexOf('\0') >= 0
+                || query.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(
+                    "key: \"" + scheme + "://" + host + path + "\" (expected: no NUL character)");
         }
     }
 

@@ -1,21 +1,41 @@
 package dev.strata.cache.store;
 
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.VaryKey;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One storage tier of the cache. Implementations are thread-safe and bounded by bytes; they never
  * return a partially written entry.
+ *
+ * <p>A URL's key holds either its one response or, when its responses vary (RFC 9111 §4.1), a
+ * {@link VaryMarker}; the variants themselves live under {@link VaryKey}s. Selecting the response
+ * for a request is therefore two lookups: the key, then, for a marker, the variant the request's
+ * fields select ({@link TieredCache} does this). Invalidating a key removes its variants too.
  */
 public interface CacheTier extends AutoCloseable {
-    /** The stored response for {@code key}, or null when absent. */
+    /** The entry stored under {@code key}: a response, a {@link VaryMarker}, or null when absent. */
     @Nullable
-    CachedResponse lookup(CacheKey key);
+    StoredEntry lookup(CacheKey key);
 
-    /** Stores {@code response} under {@code key}, replacing what was there. */
+    /**
+     * The variant stored under {@code key}, or null when absent or no longer reachable (its URL's
+     * marker is gone or nominates other fields).
+     */
+    @Nullable
+    CachedResponse lookup(VaryKey key);
+
+    /** Stores a response that does not vary under {@code key}, replacing what was there. */
     void store(CacheKey key, CachedResponse response);
 
-    /** Removes the entry of {@code key}, if any. */
+    /**
+     * Stores a variant: the marker of its fields under its URL's key (replacing a response or a
+     * marker of other fields there) and {@code response} under {@code key}. Other variants of the
+     * URL with the same fields stay.
+     */
+    void store(VaryKey key, CachedResponse response);
+
+    /** Removes the entry of {@code key} and all its variants, if any. */
     void invalidate(CacheKey key);
 
     /** Releases the tier's resources; it is unusable afterwards. */

@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param freshness its lifetime and the age it had when stored
  */
 @SuppressWarnings("ArrayRecordComponent") // shared read-only body; identity is not compared
-public record CachedResponse(int status, HeaderList headers, byte[] body, long storedAtMillis, Freshness freshness) {
+public record CachedResponse(int status, HeaderList headers, byte[] body, long storedAtMillis, Freshness freshness)
+        implements StoredEntry {
     public CachedResponse {
         requireNonNull(headers, "headers");
         requireNonNull(body, "body");
@@ -50,7 +51,7 @@ public record CachedResponse(int status, HeaderList headers, byte[] body, long s
         return freshness.isFresh(resident(nowMillis));
     }
 
-    /** Approximate bytes in memory, for weighing in the memory tier. */
+    @Override
     public long weight() {
         return 64L + body.length + headers.weight();
     }

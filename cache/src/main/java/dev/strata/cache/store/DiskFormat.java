@@ -1,12 +1,14 @@
 package dev.strata.cache.store;
 
 import dev.strata.cache.fresh.Freshness;
+import dev.strata.cache.key.VaryKey;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,10 +40,21 @@ import org.jspecify.annotations.Nullable;
  * and the flags, which are then recomputed from the stored headers ({@link Freshness#from}), so an
  * old {@code no-cache} or {@code must-revalidate} entry is not served stale after an upgrade. A
  * record with unknown flags, negative durations or trailing bytes is rejected (read as a miss).
+ *
+ * <p>The key of a URL whose responses vary holds a {@link VaryMarker} instead, with no body:
+ *
+ * <pre>
+ *   int    magic 'STRV'
+ *   int    fieldCount (at least 1), then per field: int length + UTF-8 name (lower case, sorted)
+ * </pre>
+ *
+ * <p>Its variants are ordinary {@code STR2} records under {@link VaryKey#toBytes()}. A build
+ * without variants reads {@code STRV} as corrupt and drops it as a miss.
  */
 final class DiskFormat {
     static final int MAGIC = 0x53545232; // "STR2"
     static final int MAGIC_V1 = 0x53545231; // "STR1"
+    static final int MAGIC_MARKER = 0x53545256; // "STRV"
     static final int MUST_REVALIDATE = 1;
     static final int NO_CACHE = 1 << 1;
     private static final int KNOWN_FLAGS = MUST_REVALIDATE | NO_CACHE;
@@ -126,6 +139,49 @@ final class DiskFormat {
                             (flags & MUST_REVALIDATE) != 0,
                             (flags & NO_CACHE) != 0);
             return new Meta(status, headers, storedAt, freshness, bodyLength, bodyCrc);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@code metaBytes} is a vary marker ({@code STRV}) rather than a response's metadata. */
+    static boolean isMarker(byte[] metaBytes) {
+        return metaBytes.length >= 4 && ByteBuffer.wrap(metaBytes).getInt(0) == MAGIC_MARKER;
+    }
+
+    static byte[] encodeMarker(VaryMarker marker) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC_MARKER);
+            out.writeInt(marker.fieldNames().size());
+            for (String name : marker.fieldNames()) {
+                writeString(out, name);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen writing to memory
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The decoded marker, or null when the bytes are not a valid {@code STRV} record. */
+    static @Nullable VaryMarker decodeMarker(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readInt() != MAGIC_MARKER) {
+                return null;
+            }
+            int count = in.readInt();
+            if (count <= 0 || count > MAX_HEADERS) {
+                return null;
+            }
+            List<String> names = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                names.add(readString(in));
+            }
+            if (in.available() != 0) {
+                return null;
+            }
+            // Only the normalized form (VaryKey.fieldNames) is ever written; anything else is corrupt.
+            return VaryKey.fieldNames(List.of(String.join(",", names))).equals(names) ? new VaryMarker(names) : null;
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }

@@ -1,6 +1,7 @@
 package dev.strata.cache.store;
 
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.VaryKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +23,11 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactionOptionsFIFO;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -37,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded by bytes: both column families use FIFO compaction with a byte budget, so the oldest
  * data files go first when the budget is reached. An entry whose body was evicted before its
  * metadata reads as a miss and is cleaned up.
+ *
+ * <p>Variants (RFC 9111 §4.1): a URL that varies has a {@link VaryMarker} under its key and each
+ * variant under {@link VaryKey#toBytes()}, its key bytes followed by a NUL and a hash. All of a
+ * URL's entries therefore share its key bytes as a prefix, and invalidating it deletes them with
+ * one bounded scan.
  *
  * <p>A directory that will not open (corrupt, wrong format) is moved aside as {@code
  * NAME.broken-TIMESTAMP} with one log line and a fresh one is created; a directory locked by
@@ -178,7 +188,7 @@ public final class DiskTier implements CacheTier {
     }
 
     @Override
-    public @Nullable CachedResponse lookup(CacheKey key) {
+    public @Nullable StoredEntry lookup(CacheKey key) {
         byte[] keyBytes = key.toBytes();
         lifecycle.readLock().lock();
         try {
@@ -192,24 +202,75 @@ public final class DiskTier implements CacheTier {
             if (metaBytes == null) {
                 return null;
             }
-            DiskFormat.Meta decoded = DiskFormat.decodeMeta(metaBytes);
-            byte[] bodyBytes = values.get(1);
-            if (decoded == null
-                    || bodyBytes == null
-                    || bodyBytes.length != decoded.bodyLength()
-                    || DiskFormat.crc(bodyBytes) != decoded.bodyCrc()) {
-                corrupt.incrementAndGet();
-                log.debug("dropping unusable disk entry {}", key);
-                invalidate(key);
-                return null;
+            if (DiskFormat.isMarker(metaBytes)) {
+                VaryMarker marker = DiskFormat.decodeMarker(metaBytes);
+                if (marker == null) {
+                    dropCorrupt(key, keyBytes);
+                }
+                return marker;
             }
-            return new CachedResponse(
-                    decoded.status(), decoded.headers(), bodyBytes, decoded.storedAtMillis(), decoded.freshness());
+            return decodeResponse(key, keyBytes, metaBytes, values.get(1));
         } catch (RocksDBException e) {
             countError("read", e);
             return null;
         } finally {
             lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public @Nullable CachedResponse lookup(VaryKey key) {
+        byte[] primaryBytes = key.primary().toBytes();
+        byte[] keyBytes = key.toBytes();
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                return null;
+            }
+            // The marker is read in the same consistent view: a variant is reachable only through
+            // a marker of its fields (one evicted by FIFO compaction leaves its variants unreachable).
+            List<byte[]> values =
+                    db.multiGetAsList(List.of(meta, meta, body), List.of(primaryBytes, keyBytes, keyBytes));
+            byte[] markerBytes = values.get(0);
+            byte[] metaBytes = values.get(1);
+            if (markerBytes == null || metaBytes == null) {
+                return null;
+            }
+            VaryMarker marker = DiskFormat.decodeMarker(markerBytes);
+            if (marker == null || !marker.fieldNames().equals(key.fieldNames())) {
+                return null;
+            }
+            return decodeResponse(key, keyBytes, metaBytes, values.get(2));
+        } catch (RocksDBException e) {
+            countError("read", e);
+            return null;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** The response whose metadata and body these are, or null (and the entry dropped) when they do not match. */
+    private @Nullable CachedResponse decodeResponse(
+            Object key, byte[] keyBytes, byte[] metaBytes, byte @Nullable [] bodyBytes) throws RocksDBException {
+        DiskFormat.Meta decoded = DiskFormat.decodeMeta(metaBytes);
+        if (decoded == null
+                || bodyBytes == null
+                || bodyBytes.length != decoded.bodyLength()
+                || DiskFormat.crc(bodyBytes) != decoded.bodyCrc()) {
+            dropCorrupt(key, keyBytes);
+            return null;
+        }
+        return new CachedResponse(
+                decoded.status(), decoded.headers(), bodyBytes, decoded.storedAtMillis(), decoded.freshness());
+    }
+
+    private void dropCorrupt(Object key, byte[] keyBytes) throws RocksDBException {
+        corrupt.incrementAndGet();
+        log.debug("dropping unusable disk entry {}", key);
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.delete(meta, keyBytes);
+            batch.delete(body, keyBytes);
+            db.write(writeOptions, batch);
         }
     }
 
@@ -221,6 +282,43 @@ public final class DiskTier implements CacheTier {
             if (closed) {
                 return;
             }
+            byte[] previous = db.get(meta, keyBytes);
+            if (previous != null && DiskFormat.isMarker(previous)) {
+                deleteVariants(batch, key); // the URL no longer varies
+            }
+            batch.put(body, keyBytes, response.body());
+            batch.put(meta, keyBytes, DiskFormat.encodeMeta(response));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            countError("write", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One batch writes the marker (again, so FIFO compaction never drops it before the variants it
+     * leads to) and the variant; when the URL's key held a marker of other fields, that batch also
+     * deletes the variants it led to.
+     */
+    @Override
+    public void store(VaryKey key, CachedResponse response) {
+        byte[] primaryBytes = key.primary().toBytes();
+        byte[] keyBytes = key.toBytes();
+        byte[] marker = DiskFormat.encodeMarker(VaryMarker.of(key));
+        lifecycle.readLock().lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            if (closed) {
+                return;
+            }
+            byte[] previous = db.get(meta, primaryBytes);
+            if (previous != null && DiskFormat.isMarker(previous) && !Arrays.equals(previous, marker)) {
+                deleteVariants(batch, key.primary()); // selected by other fields: unreachable now
+            }
+            batch.put(meta, primaryBytes, marker);
+            batch.delete(body, primaryBytes); // a response that did not vary
             batch.put(body, keyBytes, response.body());
             batch.put(meta, keyBytes, DiskFormat.encodeMeta(response));
             db.write(writeOptions, batch);
@@ -241,11 +339,35 @@ public final class DiskTier implements CacheTier {
             }
             batch.delete(meta, keyBytes);
             batch.delete(body, keyBytes);
+            deleteVariants(batch, key);
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
             countError("delete", e);
         } finally {
             lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Adds to {@code batch} the deletion of every variant of {@code key}: the keys in both column
+     * families that start with its bytes and a NUL ({@link VaryKey#variantPrefix}), found with a
+     * bounded iterator (point deletes, not a range tombstone, which FIFO compaction would carry
+     * until the file is dropped and every read would consult).
+     */
+    private void deleteVariants(WriteBatch batch, CacheKey key) throws RocksDBException {
+        byte[] from = VaryKey.variantPrefix(key);
+        byte[] to = from.clone();
+        to[to.length - 1] = 1;
+        try (Slice upper = new Slice(to);
+                ReadOptions options = new ReadOptions().setIterateUpperBound(upper)) {
+            for (ColumnFamilyHandle family : List.of(meta, body)) {
+                try (RocksIterator iterator = db.newIterator(family, options)) {
+                    for (iterator.seek(from); iterator.isValid(); iterator.next()) {
+                        batch.delete(family, iterator.key());
+                    }
+                    iterator.status();
+                }
+            }
         }
     }
 

@@ -3,18 +3,50 @@ package dev.strata.cache.store;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.VaryKey;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The memory tier: a Caffeine cache bounded by bytes (each entry weighs its body and headers),
  * with Caffeine's W-TinyLFU admission and eviction. Lookups are non-blocking and cheap enough for
  * an I/O thread.
+ *
+ * <p>Variants are entries of their own, keyed by {@link VaryKey}, so each is admitted and evicted
+ * on its own use. Caffeine cannot remove by prefix, so a URL's variants are tied to its marker by a
+ * generation number instead: a marker is stamped with a new generation when it is created (after
+ * an invalidation, an eviction, a response that does not vary, or a change of nominated fields),
+ * each variant with the generation of the marker it was stored under, and a variant whose
+ * generation is not its marker's is never returned. Invalidating a URL therefore removes only its
+ * key, and its variants become unreachable at once; Caffeine evicts them as they go cold.
  */
 public final class MemoryTier implements CacheTier {
-    private final Cache<CacheKey, CachedResponse> cache;
+    /** What Caffeine holds: a URL's entry, or one of its variants. */
+    private sealed interface Slot {
+        long weight();
+    }
 
-    private MemoryTier(Cache<CacheKey, CachedResponse> cache) {
+    /** Under a {@link CacheKey}: a response or marker; {@code generation} ties variants to a marker. */
+    private record Primary(StoredEntry entry, long generation) implements Slot {
+        @Override
+        public long weight() {
+            return entry.weight();
+        }
+    }
+
+    /** Under a {@link VaryKey}: a variant, valid while its URL's marker has {@code generation}. */
+    private record Variant(CachedResponse response, long generation) implements Slot {
+        @Override
+        public long weight() {
+            return response.weight();
+        }
+    }
+
+    private final Cache<Object, Slot> cache;
+    private final AtomicLong generations = new AtomicLong();
+
+    private MemoryTier(Cache<Object, Slot> cache) {
         this.cache = cache;
     }
 
@@ -34,19 +66,46 @@ public final class MemoryTier implements CacheTier {
         if (maintenance != null) {
             builder.executor(maintenance);
         }
-        return new MemoryTier(builder.<CacheKey, CachedResponse>weigher(
-                        (key, response) -> (int) Math.min(Integer.MAX_VALUE, response.weight()))
-                .build());
+        return new MemoryTier(
+                builder.<Object, Slot>weigher((key, slot) -> (int) Math.min(Integer.MAX_VALUE, slot.weight()))
+                        .build());
     }
 
     @Override
-    public @Nullable CachedResponse lookup(CacheKey key) {
-        return cache.getIfPresent(key);
+    public @Nullable StoredEntry lookup(CacheKey key) {
+        return cache.getIfPresent(key) instanceof Primary primary ? primary.entry() : null;
+    }
+
+    @Override
+    public @Nullable CachedResponse lookup(VaryKey key) {
+        if (!(cache.getIfPresent(key.primary()) instanceof Primary primary)
+                || !(primary.entry() instanceof VaryMarker marker)
+                || !marker.fieldNames().equals(key.fieldNames())) {
+            return null;
+        }
+        return cache.getIfPresent(key) instanceof Variant variant && variant.generation() == primary.generation()
+                ? variant.response()
+                : null;
     }
 
     @Override
     public void store(CacheKey key, CachedResponse response) {
-        cache.put(key, response);
+        cache.put(key, new Primary(response, 0));
+    }
+
+    @Override
+    public void store(VaryKey key, CachedResponse response) {
+        VaryMarker marker = VaryMarker.of(key);
+        Slot current = cache.asMap()
+                .compute(
+                        key.primary(),
+                        (primaryKey, old) -> old instanceof Primary primary
+                                        && primary.entry().equals(marker)
+                                ? old
+                                : new Primary(marker, generations.incrementAndGet()));
+        if (current instanceof Primary primary) { // always, unless evicted at once
+            cache.put(key, new Variant(response, primary.generation()));
+        }
     }
 
     @Override
@@ -54,7 +113,7 @@ public final class MemoryTier implements CacheTier {
         cache.invalidate(key);
     }
 
-    /** The number of entries (approximate while maintenance is pending). */
+    /** The number of entries, markers and variants included (approximate while maintenance is pending). */
     public long size() {
         return cache.estimatedSize();
     }

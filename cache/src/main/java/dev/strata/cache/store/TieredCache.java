@@ -1,16 +1,26 @@
 package dev.strata.cache.store;
 
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.VaryKey;
+import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The two tiers together: memory (L1) in front of disk (L2). A disk hit is promoted to memory; a
  * store writes both; an invalidation removes from both.
  *
+ * <p>A lookup selects the response for a request (RFC 9111 §4.1): the URL's key holds either its
+ * one response or a {@link VaryMarker}; for a marker, the request's values of the nominated fields
+ * give the {@link VaryKey} of its variant. The request fields are those a fill would forward
+ * upstream, so that what selects a variant is exactly what the origin saw when it produced it.
+ *
  * <p>{@link #lookupMemory} is safe on an I/O thread; {@link #lookupDisk}, {@link #store} and
  * {@link #invalidate} block on disk and belong on a worker. Thread-safe. Closing closes both tiers.
  */
 public final class TieredCache implements AutoCloseable {
+    private static final Function<String, List<String>> NO_FIELDS = name -> List.of();
+
     private final MemoryTier memory;
     private final DiskTier disk;
 
@@ -19,27 +29,65 @@ public final class TieredCache implements AutoCloseable {
         this.disk = disk;
     }
 
-    /** The memory entry for {@code key}, or null. Non-blocking. */
-    public @Nullable CachedResponse lookupMemory(CacheKey key) {
-        return memory.lookup(key);
-    }
-
-    /** The disk entry for {@code key}, promoted to memory when found, or null. Blocking. */
-    public @Nullable CachedResponse lookupDisk(CacheKey key) {
-        CachedResponse found = disk.lookup(key);
-        if (found != null) {
-            memory.store(key, found);
+    /**
+     * The memory entry a request selects, or null. Non-blocking.
+     *
+     * @param requestFields every value of a request field by lower-case name (empty when absent);
+     *     called only when the URL varies
+     */
+    public @Nullable CachedResponse lookupMemory(CacheKey key, Function<String, List<String>> requestFields) {
+        StoredEntry entry = memory.lookup(key);
+        if (entry instanceof VaryMarker marker) {
+            return memory.lookup(VaryKey.of(key, marker.fieldNames(), requestFields));
         }
-        return found;
+        return entry instanceof CachedResponse response ? response : null;
     }
 
-    /** Stores in both tiers. Blocking. */
+    /** The memory entry of {@code key} for a request without any field a URL may vary on. */
+    public @Nullable CachedResponse lookupMemory(CacheKey key) {
+        return lookupMemory(key, NO_FIELDS);
+    }
+
+    /**
+     * The disk entry a request selects, promoted to memory when found, or null. Blocking.
+     *
+     * @param requestFields as for {@link #lookupMemory(CacheKey, Function)}
+     */
+    public @Nullable CachedResponse lookupDisk(CacheKey key, Function<String, List<String>> requestFields) {
+        StoredEntry entry = disk.lookup(key);
+        if (entry instanceof VaryMarker marker) {
+            VaryKey variantKey = VaryKey.of(key, marker.fieldNames(), requestFields);
+            CachedResponse variant = disk.lookup(variantKey);
+            if (variant != null) {
+                memory.store(variantKey, variant);
+            }
+            return variant;
+        }
+        if (entry instanceof CachedResponse found) {
+            memory.store(key, found);
+            return found;
+        }
+        return null;
+    }
+
+    /** The disk entry of {@code key} for a request without any field a URL may vary on. Blocking. */
+    public @Nullable CachedResponse lookupDisk(CacheKey key) {
+        return lookupDisk(key, NO_FIELDS);
+    }
+
+    /** Stores a response that does not vary in both tiers. Blocking. */
     public void store(CacheKey key, CachedResponse response) {
         memory.store(key, response);
         disk.store(key, response);
     }
 
-    /** Removes from both tiers. Blocking. */
+    /** Stores a variant (and its URL's marker) in both tiers. Blocking. */
+    public void store(VaryKey key, CachedResponse response) {
+        memory.store(key, response);
+        disk.store(key, response);
+    }
+
+    /** Removes a URL's entry and all its variants from both tiers. Blocking. */
     public void invalidate(CacheKey key) {
         memory.invalidate(key);
         disk.invalidate(key);

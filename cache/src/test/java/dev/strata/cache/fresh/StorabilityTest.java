@@ -86,9 +86,16 @@ class StorabilityTest {
     }
 
     @Test
-    void varyIsNotStored() {
+    void varyIsStoredAsAVariant() {
         assertThat(storable(200, "Vary", "Accept-Encoding", "Cache-Control", "max-age=60"))
+                .isTrue();
+    }
+
+    @Test
+    void varyStarIsNeverStored() {
+        assertThat(storable(200, "Vary", "Accept-Encoding, *", "Cache-Control", "max-age=60"))
                 .isFalse();
+        assertThat(storable(200, "Vary", "*", "Cache-Control", "max-age=60")).isFalse();
     }
 
     @Test

@@ -53,6 +53,20 @@ class DiskFormatTest {
         assertThat(meta.bodyCrc()).isEqualTo(DiskFormat.crc(BODY));
     }
 
+    @Test
+    void varyMarkerRoundTripsAndIsNeverReadAsAResponse() {
+        VaryMarker marker = new VaryMarker(List.of("accept-encoding", "accept-language"));
+        byte[] encoded = DiskFormat.encodeMarker(marker);
+
+        assertThat(DiskFormat.isMarker(encoded)).isTrue();
+        assertThat(DiskFormat.decodeMarker(encoded)).isEqualTo(marker);
+        assertThat(DiskFormat.decodeMeta(encoded)).isNull();
+        assertThat(DiskFormat.isMarker(DiskFormat.encodeMeta(RESPONSE))).isFalse();
+        assertThat(DiskFormat.decodeMarker(DiskFormat.encodeMeta(RESPONSE))).isNull();
+        assertThat(DiskFormat.decodeMarker(Arrays.copyOf(encoded, encoded.length - 1)))
+                .isNull();
+    }
+
     /** The decoded metadata, failing the test when the bytes do not decode. */
     private static DiskFormat.Meta decoded(byte[] encoded) {
         DiskFormat.Meta meta = DiskFormat.decodeMeta(encoded);

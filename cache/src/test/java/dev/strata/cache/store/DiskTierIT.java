@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.key.KeyPolicy;
+import dev.strata.cache.key.VaryKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +47,13 @@ class DiskTierIT {
     }
 
     /** {@code found}, failing the test when it is null. */
-    private static CachedResponse present(@Nullable CachedResponse found) {
-        assertThat(found).as("stored entry").isNotNull();
-        return requireNonNull(found);
+    private static CachedResponse present(@Nullable StoredEntry found) {
+        assertThat(found).as("stored entry").isInstanceOf(CachedResponse.class);
+        return (CachedResponse) requireNonNull(found);
+    }
+
+    private static VaryKey variant(CacheKey key, String language) {
+        return VaryKey.of(key, List.of("accept-language"), name -> List.of(language));
     }
 
     private static void assertSameResponse(CachedResponse actual, CachedResponse expected) {
@@ -246,6 +251,89 @@ class DiskTierIT {
             cache.invalidate(key("/a"));
             assertThat(cache.lookupMemory(key("/a"))).isNull();
             assertThat(cache.lookupDisk(key("/a"))).isNull();
+        }
+    }
+
+    @Test
+    void variantsOfOneUrlCoexistAndSurviveAReopen(@TempDir Path tmp) {
+        Path dir = tmp.resolve("disk");
+        try (DiskTier tier = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            tier.store(variant(key("/page"), "en"), response("english"));
+            tier.store(variant(key("/page"), "de"), response("deutsch"));
+
+            assertThat(tier.lookup(key("/page"))).isEqualTo(new VaryMarker(List.of("accept-language")));
+            assertSameResponse(present(tier.lookup(variant(key("/page"), "en"))), response("english"));
+        }
+        try (DiskTier reopened = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            assertSameResponse(present(reopened.lookup(variant(key("/page"), "en"))), response("english"));
+            assertSameResponse(present(reopened.lookup(variant(key("/page"), "de"))), response("deutsch"));
+            assertThat(reopened.lookup(variant(key("/page"), "fr"))).isNull();
+        }
+    }
+
+    @Test
+    void invalidateRemovesTheMarkerAndEveryVariantButNoOtherUrl(@TempDir Path tmp) {
+        try (DiskTier tier = DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK)) {
+            tier.store(variant(key("/page"), "en"), response("english"));
+            tier.store(variant(key("/page"), "de"), response("deutsch"));
+            tier.store(variant(key("/page2"), "en"), response("other url, same prefix"));
+            tier.store(key("/page/child"), response("child"));
+
+            tier.invalidate(key("/page"));
+
+            assertThat(tier.lookup(key("/page"))).isNull();
+            tier.store(variant(key("/page"), "fr"), response("a new marker"));
+            assertThat(tier.lookup(variant(key("/page"), "en"))).isNull();
+            assertThat(tier.lookup(variant(key("/page"), "de"))).isNull();
+            assertThat(tier.lookup(variant(key("/page2"), "en"))).isNotNull();
+            assertThat(tier.lookup(key("/page/child"))).isNotNull();
+        }
+    }
+
+    @Test
+    void aResponseThatNoLongerVariesReplacesTheMarkerAndItsVariants(@TempDir Path tmp) {
+        try (DiskTier tier = DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK)) {
+            tier.store(variant(key("/page"), "en"), response("english"));
+
+            tier.store(key("/page"), response("plain"));
+
+            assertSameResponse(present(tier.lookup(key("/page"))), response("plain"));
+            assertThat(tier.lookup(variant(key("/page"), "en"))).isNull();
+            tier.store(variant(key("/page"), "de"), response("deutsch"));
+            assertThat(tier.lookup(variant(key("/page"), "en"))).isNull();
+        }
+    }
+
+    @Test
+    void aMarkerOfOtherFieldsReplacesTheOldOne(@TempDir Path tmp) {
+        try (DiskTier tier = DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK)) {
+            tier.store(variant(key("/page"), "en"), response("english"));
+            VaryKey byEncoding = VaryKey.of(key("/page"), List.of("accept-encoding"), name -> List.of("gzip"));
+
+            tier.store(byEncoding, response("gzip"));
+
+            assertThat(tier.lookup(key("/page"))).isEqualTo(new VaryMarker(List.of("accept-encoding")));
+            assertThat(tier.lookup(byEncoding)).isNotNull();
+            assertThat(tier.lookup(variant(key("/page"), "en"))).isNull();
+        }
+    }
+
+    @Test
+    void tieredCacheSelectsTheVariantAndPromotesMarkerAndVariant(@TempDir Path tmp) {
+        try (TieredCache cache = new TieredCache(
+                MemoryTier.create(1 << 20, Runnable::run), DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK))) {
+            cache.disk().store(variant(key("/page"), "en"), response("english"));
+            cache.disk().store(variant(key("/page"), "de"), response("deutsch"));
+
+            CachedResponse german = cache.lookupDisk(key("/page"), name -> List.of("DE"));
+
+            assertSameResponse(present(german), response("deutsch"));
+            assertThat(cache.lookupMemory(key("/page"), name -> List.of("de"))).isSameAs(german);
+            assertThat(cache.lookupMemory(key("/page"), name -> List.of("en"))).isNull();
+            assertThat(cache.lookupDisk(key("/page"), name -> List.of())).isNull();
+            cache.invalidate(key("/page"));
+            assertThat(cache.lookupMemory(key("/page"), name -> List.of("de"))).isNull();
+            assertThat(cache.lookupDisk(key("/page"), name -> List.of("de"))).isNull();
         }
     }
 

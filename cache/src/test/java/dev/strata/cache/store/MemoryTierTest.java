@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.key.KeyPolicy;
+import dev.strata.cache.key.VaryKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +111,57 @@ class MemoryTierTest {
 
         assertThat(bare.weight()).isGreaterThanOrEqualTo(100);
         assertThat(withHeaders.weight()).isGreaterThan(bare.weight());
+    }
+
+    private static VaryKey variant(String path, String language) {
+        return VaryKey.of(key(path), List.of("accept-language"), name -> List.of(language));
+    }
+
+    @Test
+    void variantsOfOneUrlCoexistBehindItsMarker() {
+        MemoryTier tier = MemoryTier.create(1 << 20, Runnable::run);
+        CachedResponse english = response("english");
+        CachedResponse german = response("deutsch");
+
+        tier.store(variant("/a", "en"), english);
+        tier.store(variant("/a", "de"), german);
+
+        assertThat(tier.lookup(key("/a"))).isEqualTo(new VaryMarker(List.of("accept-language")));
+        assertThat(tier.lookup(variant("/a", "en"))).isSameAs(english);
+        assertThat(tier.lookup(variant("/a", "de"))).isSameAs(german);
+        assertThat(tier.lookup(variant("/a", "fr"))).isNull();
+    }
+
+    @Test
+    void invalidatingAUrlMakesEveryVariantUnreachable() {
+        MemoryTier tier = MemoryTier.create(1 << 20, Runnable::run);
+        tier.store(variant("/a", "en"), response("english"));
+        tier.store(variant("/b", "en"), response("other url"));
+
+        tier.invalidate(key("/a"));
+        tier.store(variant("/a", "de"), response("a new marker"));
+
+        assertThat(tier.lookup(variant("/a", "en"))).isNull();
+        assertThat(tier.lookup(variant("/a", "de"))).isNotNull();
+        assertThat(tier.lookup(variant("/b", "en"))).isNotNull();
+    }
+
+    @Test
+    void aResponseThatNoLongerVariesOrVariesOnOtherFieldsHidesTheOldVariants() {
+        MemoryTier tier = MemoryTier.create(1 << 20, Runnable::run);
+        CachedResponse plain = response("plain");
+        VaryKey byEncoding = VaryKey.of(key("/a"), List.of("accept-encoding"), name -> List.of("gzip"));
+        tier.store(variant("/a", "en"), response("english"));
+
+        tier.store(key("/a"), plain);
+        assertThat(tier.lookup(key("/a"))).isSameAs(plain);
+        tier.store(variant("/a", "de"), response("deutsch"));
+        assertThat(tier.lookup(variant("/a", "en"))).isNull();
+
+        tier.store(byEncoding, response("gzip"));
+        assertThat(tier.lookup(key("/a"))).isEqualTo(new VaryMarker(List.of("accept-encoding")));
+        assertThat(tier.lookup(variant("/a", "de"))).isNull();
+        assertThat(tier.lookup(byEncoding)).isNotNull();
     }
 
     @Test
