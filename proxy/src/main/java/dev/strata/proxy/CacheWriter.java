@@ -1,8 +1,10 @@
 package dev.strata.proxy;
 
 import dev.strata.cache.fresh.Freshness;
+import dev.strata.cache.fresh.Storability;
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.key.VaryKey;
+import dev.strata.cache.lookup.Validators;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.cache.store.TieredCache;
@@ -73,9 +75,65 @@ final class CacheWriter {
      * Removes the URL's entry and all its variants: memory at once, then disk on the lane and memory
      * once more, so a disk hit queued before the invalidation cannot promote an old entry back.
      */
+    /**
+     * A stored entry refreshed by a matching 304 (RFC 9111 §4.3.4), as the client being answered
+     * gets it: per-client fields of the 304 (a cookie) included; {@link #storeRefreshed} keeps them
+     * out of the cache.
+     */
+    static CachedResponse refreshed(CachedResponse stored, UpstreamResponse notModified, CachePolicyConfig policy) {
+        return Validators.refreshed(
+                stored,
+                Responses.refreshing(notModified.headers()),
+                notModified.requestTimeMillis(),
+                notModified.responseTimeMillis(),
+                policy);
+    }
+
+    /**
+     * Stores a refreshed entry without its per-client fields, or drops the stored entry when the
+     * 304's fields made it unstorable (§3: {@code private}, {@code no-store}).
+     *
+     * @param request the request the refresh answered, for the Authorization rules of §3.5
+     * @return whether the refreshed entry was stored
+     */
+    boolean storeRefreshed(
+            CacheKey key,
+            HeaderList sentUpstream,
+            HeaderList request,
+            CachedResponse refreshed,
+            CachePolicyConfig policy) {
+        CachedResponse shared = new CachedResponse(
+                refreshed.status(),
+                refreshed.headers().without(Requests.PER_CLIENT_RESPONSE_FIELDS),
+                refreshed.body(),
+                refreshed.storedAtMillis(),
+                refreshed.freshness());
+        if (Storability.isStorable("GET", shared.status(), request, shared.headers(), policy)) {
+            store(key, sentUpstream, shared);
+            return true;
+        }
+        invalidate(key);
+        return false;
+    }
+
+    /**
+     * Whether memory still holds {@code expected} for the request that sent {@code sentUpstream}:
+     * a background result is stored only then, so it never overwrites a newer fill or brings back
+     * an invalidated entry.
+     */
+    @SuppressWarnings("ReferenceEquality") // the very entry read, not an equal one
+    boolean isCurrent(CacheKey key, HeaderList sentUpstream, CachedResponse expected) {
+        return cache.lookupMemory(key, sentUpstream::all) == expected;
+    }
+
+    /**
+     * Removes a URL with all its variants, from memory at once and from disk on its lane. An
+     * invalidation is never dropped for a full lane: a missed one would bring the entry back from
+     * disk after a memory eviction or a restart.
+     */
     void invalidate(CacheKey key) {
         cache.memory().invalidate(key);
-        onDisk(key, () -> {
+        lanes.executeAlways(key, () -> {
             cache.disk().invalidate(key);
             cache.memory().invalidate(key);
         });

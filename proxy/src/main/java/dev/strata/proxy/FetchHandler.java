@@ -194,20 +194,15 @@ final class FetchHandler implements HttpHandler {
             CachedResponse stored = validating.response();
             if (response.status() == 304) {
                 if (Validators.matches(stored, response.headers())) {
-                    CachedResponse refreshed = Validators.refreshed(
-                            stored,
-                            Responses.refreshing(response.headers()),
-                            response.requestTimeMillis(),
-                            response.responseTimeMillis(),
-                            route.policy());
-                    writer.store(key, fill, refreshed);
+                    CachedResponse refreshed = CacheWriter.refreshed(stored, response, route.policy());
+                    boolean kept = writer.storeRefreshed(key, fill, clientHeaders, refreshed, route.policy());
                     responses.sendStored(
                             exchange,
                             refreshed,
                             CacheStatus.REVALIDATED,
                             refreshed.age(now),
                             status.fwd(validating.fwd())
-                                    .stored(true)
+                                    .stored(kept)
                                     .ttl(refreshed.ttl(now))
                                     .build()
                                     .format());

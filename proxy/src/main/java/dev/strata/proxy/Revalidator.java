@@ -85,16 +85,16 @@ final class Revalidator {
         if (response == null) {
             return; // the stale entry stays; its stale-if-error window decides what clients get
         }
-        if (response.status() == 304 && Validators.matches(stored, response.headers())) {
-            writer.store(
+        if (!writer.isCurrent(key, sentUpstream, stored)) {
+            // Invalidated, refilled or evicted meanwhile: a late answer must not replace that.
+            log.debug("background revalidation of {} finished after the entry changed; dropped", key);
+        } else if (response.status() == 304 && Validators.matches(stored, response.headers())) {
+            writer.storeRefreshed(
                     key,
                     sentUpstream,
-                    Validators.refreshed(
-                            stored,
-                            Responses.refreshing(response.headers()),
-                            response.requestTimeMillis(),
-                            response.responseTimeMillis(),
-                            route.policy()));
+                    HeaderList.of(),
+                    CacheWriter.refreshed(stored, response, route.policy()),
+                    route.policy());
         } else if (Storability.isStorable(
                 "GET", response.status(), HeaderList.of(), response.headers(), route.policy())) {
             writer.store(key, sentUpstream, CacheWriter.toStored(response, route.policy()));

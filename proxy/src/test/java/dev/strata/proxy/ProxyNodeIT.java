@@ -503,6 +503,39 @@ class ProxyNodeIT {
         assertThat(hit.headers().firstValue("CDN-Cache-Control")).isEmpty();
     }
 
+    @Test
+    void aCookieOnA304GoesToThatClientAndIsNeverStored() throws Exception {
+        origin.respond("/r304", "Cache-Control", "max-age=0", "ETag", "\"a\"");
+        origin.notModified("/r304", "Cache-Control", "max-age=60", "ETag", "\"a\"", "Set-Cookie", "session=alice");
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+        get(edge.uri(), "/r304");
+        clock.advance(Duration.ofSeconds(1));
+
+        HttpResponse<String> revalidated = get(edge.uri(), "/r304");
+        HttpResponse<String> other = get(edge.uri(), "/r304");
+
+        assertThat(revalidated.headers().firstValue("X-Cache")).hasValue("REVALIDATED");
+        assertThat(revalidated.headers().firstValue("Set-Cookie")).hasValue("session=alice");
+        assertThat(other.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(other.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void aPrivate304DropsTheStoredEntry() throws Exception {
+        origin.respond("/p304", "Cache-Control", "max-age=0", "ETag", "\"a\"");
+        origin.notModified("/p304", "Cache-Control", "private, max-age=60", "ETag", "\"a\"");
+        ProxyNode edge = edgeInFrontOf(origin.uri());
+        get(edge.uri(), "/p304");
+        clock.advance(Duration.ofSeconds(1));
+
+        HttpResponse<String> revalidated = get(edge.uri(), "/p304");
+        HttpResponse<String> next = get(edge.uri(), "/p304");
+
+        assertThat(revalidated.headers().firstValue("X-Cache")).hasValue("REVALIDATED");
+        assertThat(next.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(origin.count("/p304")).isEqualTo(3);
+    }
+
     private static String rawStatusLine(ProxyNode node, String request) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", node.port())) {
             socket.setSoTimeout(10_000);

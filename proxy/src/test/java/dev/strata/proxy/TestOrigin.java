@@ -20,6 +20,7 @@ final class TestOrigin implements AutoCloseable {
     private final Map<String, String[]> headers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+    private final Map<String, String[]> notModified = new ConcurrentHashMap<>();
     private final Map<String, String> echoes = new ConcurrentHashMap<>();
 
     TestOrigin() {
@@ -29,6 +30,17 @@ final class TestOrigin implements AutoCloseable {
                     String path = exchange.getRequestPath();
                     int n = counts.computeIfAbsent(path, p -> new AtomicInteger())
                             .incrementAndGet();
+                    String[] notModifiedHeaders = notModified.get(path);
+                    if (notModifiedHeaders != null
+                            && exchange.getRequestHeaders().contains("If-None-Match")) {
+                        exchange.setStatusCode(304);
+                        for (int i = 0; i < notModifiedHeaders.length; i += 2) {
+                            exchange.getResponseHeaders()
+                                    .add(new HttpString(notModifiedHeaders[i]), notModifiedHeaders[i + 1]);
+                        }
+                        exchange.endExchange();
+                        return;
+                    }
                     exchange.setStatusCode(statuses.getOrDefault(path, 200));
                     String[] pairs = headers.getOrDefault(path, new String[] {"Cache-Control", "max-age=60"});
                     for (int i = 0; i < pairs.length; i += 2) {
@@ -64,6 +76,11 @@ final class TestOrigin implements AutoCloseable {
      */
     void echo(String path, String requestField) {
         echoes.put(path, requestField);
+    }
+
+    /** Answers a request for {@code path} with {@code If-None-Match} by 304 with these headers. */
+    void notModified(String path, String... namesAndValues) {
+        notModified.put(path, namesAndValues);
     }
 
     void status(String path, int status) {

@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * Accept-*} fields lose the whitespace around {@code ;} and {@code =}, and {@code Accept-Language}
  * and {@code Accept-Charset} are lower-cased (their tokens are case-insensitive). {@code
  * Accept-Encoding} codings are case-insensitive and unordered (RFC 9110 §12.5.3): they are
- * lower-cased, {@code q=1} is dropped, other q-values lose trailing zeros, codings with {@code q=0}
- * (not acceptable) are dropped, and the rest is sorted with duplicates removed, so {@code br, gzip}
+ * lower-cased, {@code q=1} is dropped, other q-values lose trailing zeros, named codings with {@code
+ * q=0} (not acceptable) are dropped — {@code identity;q=0} and {@code *;q=0} stay, since they change
+ * what is acceptable — and the rest is sorted with duplicates removed, so {@code br, gzip}
  * and {@code GZIP,br;q=1.0} select the same variant. A field the request does not carry is
  * distinct from one that is present and empty.
  *
@@ -157,7 +158,9 @@ public record VaryKey(CacheKey primary, List<String> fieldNames, String variant)
                 }
                 if (parameter.startsWith("q=")) {
                     BigDecimal q = qvalue(parameter.substring(2));
-                    if (q != null && q.signum() == 0) {
+                    // A refused named coding is as good as absent; refusing identity or * changes
+                    // what is acceptable (RFC 9110 §12.5.3), so those stay in the key.
+                    if (q != null && q.signum() == 0 && !parts[0].equals("identity") && !parts[0].equals("*")) {
                         acceptable = false;
                         break;
                     }

@@ -185,11 +185,14 @@ public final class Validators {
         return new HeaderList(merged);
     }
 
-    /** RFC 9110 §8.8.2.2: a cache may treat Last-Modified as strong when Date is a second or more later. */
+    /**
+     * RFC 9110 §8.8.2.2: a cache comparing against its own stored entry may treat Last-Modified as
+     * strong only when the stored Date is at least 60 seconds later.
+     */
     private static boolean hasStrongLastModified(CachedResponse stored, long lastModifiedMillis) {
         @Nullable String date = stored.headers().first("Date");
         OptionalLong dateMillis = date == null ? OptionalLong.empty() : HttpDates.parse(date);
-        return dateMillis.isPresent() && dateMillis.getAsLong() >= lastModifiedMillis + 1000;
+        return dateMillis.isPresent() && dateMillis.getAsLong() >= lastModifiedMillis + 60_000;
     }
 
     static @Nullable EntityTag etagOf(HeaderList headers) {

@@ -108,6 +108,33 @@ public final class MemoryTier implements CacheTier {
         }
     }
 
+    /**
+     * Puts an entry read from disk, unless memory already holds one for {@code key}: whatever memory
+     * holds arrived after the lookup missed it, so it is at least as new as the disk copy.
+     */
+    public void promote(CacheKey key, CachedResponse response) {
+        cache.asMap().putIfAbsent(key, new Primary(response, 0));
+    }
+
+    /**
+     * Puts a variant read from disk, unless memory holds a different marker for its URL (the origin
+     * changed its Vary since) or a current variant for it (a newer fill).
+     */
+    public void promote(VaryKey key, CachedResponse response) {
+        VaryMarker marker = VaryMarker.of(key);
+        Slot current = cache.asMap()
+                .computeIfAbsent(key.primary(), primaryKey -> new Primary(marker, generations.incrementAndGet()));
+        if (current instanceof Primary primary && primary.entry().equals(marker)) {
+            cache.asMap()
+                    .compute(
+                            key,
+                            (variantKey, old) ->
+                                    old instanceof Variant variant && variant.generation() == primary.generation()
+                                            ? old
+                                            : new Variant(response, primary.generation()));
+        }
+    }
+
     @Override
     public void invalidate(CacheKey key) {
         cache.invalidate(key);

@@ -59,12 +59,12 @@ public final class TieredCache implements AutoCloseable {
             VaryKey variantKey = VaryKey.of(key, marker.fieldNames(), requestFields);
             CachedResponse variant = disk.lookup(variantKey);
             if (variant != null) {
-                memory.store(variantKey, variant);
+                memory.promote(variantKey, variant);
             }
             return variant;
         }
         if (entry instanceof CachedResponse found) {
-            memory.store(key, found);
+            memory.promote(key, found);
             return found;
         }
         return null;

@@ -70,8 +70,15 @@ class VaryKeyTest {
     @Test
     void acceptEncodingDropsUnacceptableCodingsAndDuplicates() {
         assertThat(encoding("gzip, br;q=0")).isEqualTo(encoding("gzip"));
-        assertThat(encoding("gzip, br; q=0.000, identity;Q=0")).isEqualTo(encoding("gzip"));
+        assertThat(encoding("gzip, br; q=0.000")).isEqualTo(encoding("gzip"));
         assertThat(encoding("gzip, gzip, br")).isEqualTo(encoding("br, gzip"));
+    }
+
+    @Test
+    void refusingIdentityOrAnyCodingIsKeptBecauseItChangesWhatIsAcceptable() {
+        assertThat(encoding("gzip, identity;Q=0")).isNotEqualTo(encoding("gzip"));
+        assertThat(encoding("*;q=0")).isNotEqualTo(encoding(""));
+        assertThat(encoding("gzip, identity;q=0")).isEqualTo(encoding("identity;q=0,GZIP"));
     }
 
     @Test
