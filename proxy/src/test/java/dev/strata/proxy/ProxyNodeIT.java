@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.strata.config.ByteSize;
-import dev.strata.config.CacheConfig;
 import dev.strata.config.CachePolicyConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.OriginConfig;
 import dev.strata.config.SiteConfig;
 import dev.strata.config.StrataConfig;
-import dev.strata.config.UpstreamConfig;
 import dev.strata.origin.OriginServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,8 +37,8 @@ class ProxyNodeIT {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Nodes nodes = new Nodes();
+    private final MutableClock clock = nodes.clock;
 
     @SuppressWarnings("NullAway.Init")
     private TestOrigin origin;
@@ -53,53 +50,12 @@ class ProxyNodeIT {
 
     @AfterEach
     void stop() throws Exception {
-        assertThat(UndertowIoThreads.violations())
-                .as("blocking calls on I/O threads")
-                .isEmpty();
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
+        nodes.close();
         origin.close();
     }
 
-    private ProxyNode node(String role, String name, Path cacheDir, Router router) {
-        return node(role, name, cacheDir, router, LimitsConfig.defaults());
-    }
-
-    private ProxyNode node(String role, String name, Path cacheDir, Router router, LimitsConfig limits) {
-        ProxyNode node = ProxyNode.start(new ProxyNode.Spec(
-                role,
-                name,
-                ListenAddress.of("127.0.0.1", 0),
-                CacheConfig.defaults(cacheDir),
-                limits,
-                UpstreamConfig.defaults(),
-                router,
-                clock));
-        closing.add(node);
-        return node;
-    }
-
-    private static StrataConfig withSites(List<URI> origins) {
-        return withSite(SiteConfig.anyHost(origins));
-    }
-
-    private static StrataConfig withSite(SiteConfig site) {
-        StrataConfig d = StrataConfig.defaults();
-        return new StrataConfig(
-                d.node(),
-                d.edge(),
-                d.shield(),
-                List.of(site),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
-    }
-
     private ProxyNode edgeInFrontOf(URI upstream) {
-        return node("edge", "edge-test", dir.resolve("edge"), Router.forEdge(withSites(List.of(upstream))));
+        return nodes.edge(dir.resolve("edge"), upstream);
     }
 
     private HttpResponse<String> get(URI base, String path, String... headers) throws Exception {
@@ -195,8 +151,7 @@ class ProxyNodeIT {
     void restartedNodeServesItsDiskEntriesWithoutTheUpstream() throws Exception {
         ProxyNode first = edgeInFrontOf(origin.uri());
         get(first.uri(), "/kept.js");
-        closing.remove(first);
-        first.close();
+        nodes.stop(first);
 
         ProxyNode second = edgeInFrontOf(origin.uri());
         clock.advance(Duration.ofSeconds(3));
@@ -224,8 +179,11 @@ class ProxyNodeIT {
 
     @Test
     void edgeToShieldToOriginFillsBothCaches() throws Exception {
-        ProxyNode shield = node(
-                "shield", "shield-test", dir.resolve("shield"), Router.forShield(withSites(List.of(origin.uri()))));
+        ProxyNode shield = nodes.start(
+                "shield",
+                "shield-test",
+                dir.resolve("shield"),
+                Router.forShield(Nodes.withSites(List.of(origin.uri()))));
         StrataConfig d = StrataConfig.defaults();
         StrataConfig edgeConfig = new StrataConfig(
                 d.node(),
@@ -242,8 +200,8 @@ class ProxyNodeIT {
                 d.purgeApi(),
                 d.admin(),
                 d.origin());
-        ProxyNode edge = node("edge", "ams", dir.resolve("edge"), Router.forEdge(edgeConfig));
-        ProxyNode otherEdge = node("edge", "nyc", dir.resolve("edge2"), Router.forEdge(edgeConfig));
+        ProxyNode edge = nodes.start("edge", "ams", dir.resolve("edge"), Router.forEdge(edgeConfig));
+        ProxyNode otherEdge = nodes.start("edge", "nyc", dir.resolve("edge2"), Router.forEdge(edgeConfig));
 
         HttpResponse<String> miss = get(edge.uri(), "/img.png");
         HttpResponse<String> hit = get(edge.uri(), "/img.png");
@@ -287,12 +245,12 @@ class ProxyNodeIT {
         origin.respond("/session", "Cache-Control", "max-age=60", "Set-Cookie", "session=user1");
         CachePolicyConfig storesCookieResponses =
                 new CachePolicyConfig(true, false, List.of(), true, false, 0.1, Duration.ofDays(1), Duration.ofDays(1));
-        ProxyNode edge = node(
+        ProxyNode edge = nodes.start(
                 "edge",
                 "edge-test",
                 dir.resolve("edge"),
-                Router.forEdge(
-                        withSite(new SiteConfig("s", List.of("*"), List.of(origin.uri()), storesCookieResponses))));
+                Router.forEdge(Nodes.withSite(
+                        new SiteConfig("s", List.of("*"), List.of(origin.uri()), storesCookieResponses))));
 
         HttpResponse<String> filler = get(edge.uri(), "/session");
         HttpResponse<String> other = get(edge.uri(), "/session");
@@ -345,8 +303,12 @@ class ProxyNodeIT {
     void aBodyOverTheLimitIsRejectedWith413() throws Exception {
         LimitsConfig small =
                 new LimitsConfig(ByteSize.ofKibibytes(8), ByteSize.ofKibibytes(32), 100, ByteSize.ofKibibytes(1));
-        ProxyNode edge =
-                node("edge", "edge-test", dir.resolve("edge"), Router.forEdge(withSites(List.of(origin.uri()))), small);
+        ProxyNode edge = nodes.start(
+                "edge",
+                "edge-test",
+                dir.resolve("edge"),
+                Router.forEdge(Nodes.withSites(List.of(origin.uri()))),
+                small);
 
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(edge.uri().resolve("/upload"))
@@ -375,7 +337,7 @@ class ProxyNodeIT {
         Files.writeString(site.resolve("app.js"), "console.log('strata');\n");
         OriginServer server =
                 OriginServer.start(new OriginConfig(ListenAddress.of("127.0.0.1", 0), site, cacheControl), clock);
-        closing.add(server);
+        nodes.track(server);
         return server;
     }
 

@@ -2,13 +2,8 @@ package dev.strata.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.config.CacheConfig;
-import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.OriginConfig;
-import dev.strata.config.SiteConfig;
-import dev.strata.config.StrataConfig;
-import dev.strata.config.UpstreamConfig;
 import dev.strata.origin.OriginServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,8 +35,8 @@ class RangeIT {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Nodes nodes = new Nodes();
+    private final MutableClock clock = nodes.clock;
 
     @SuppressWarnings("NullAway.Init")
     private OriginServer origin;
@@ -65,38 +59,13 @@ class RangeIT {
         Files.write(site.resolve("file.bin"), FILE);
         origin = OriginServer.start(
                 new OriginConfig(ListenAddress.of("127.0.0.1", 0), site, "public, max-age=60"), clock);
-        closing.add(origin);
-        StrataConfig d = StrataConfig.defaults();
-        StrataConfig config = new StrataConfig(
-                d.node(),
-                d.edge(),
-                d.shield(),
-                List.of(SiteConfig.anyHost(List.of(origin.uri()))),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
-        edge = ProxyNode.start(new ProxyNode.Spec(
-                "edge",
-                "edge-test",
-                ListenAddress.of("127.0.0.1", 0),
-                CacheConfig.defaults(dir.resolve("edge")),
-                LimitsConfig.defaults(),
-                UpstreamConfig.defaults(),
-                Router.forEdge(config),
-                clock));
-        closing.add(edge);
+        nodes.track(origin);
+        edge = nodes.edge(dir.resolve("edge"), origin.uri());
     }
 
     @AfterEach
     void stop() throws Exception {
-        assertThat(UndertowIoThreads.violations())
-                .as("blocking calls on I/O threads")
-                .isEmpty();
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
+        nodes.close();
     }
 
     private HttpResponse<byte[]> send(String method, String... headers) throws Exception {

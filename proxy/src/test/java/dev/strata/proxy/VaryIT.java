@@ -3,18 +3,11 @@ package dev.strata.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.strata.config.CacheConfig;
-import dev.strata.config.LimitsConfig;
-import dev.strata.config.ListenAddress;
-import dev.strata.config.SiteConfig;
-import dev.strata.config.StrataConfig;
-import dev.strata.config.UpstreamConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -29,8 +22,8 @@ class VaryIT {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Nodes nodes = new Nodes();
+    private final MutableClock clock = nodes.clock;
 
     @SuppressWarnings("NullAway.Init")
     private TestOrigin origin;
@@ -42,38 +35,12 @@ class VaryIT {
 
     @AfterEach
     void stop() throws Exception {
-        assertThat(UndertowIoThreads.violations())
-                .as("blocking calls on I/O threads")
-                .isEmpty();
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
+        nodes.close();
         origin.close();
     }
 
     private ProxyNode edge() {
-        StrataConfig d = StrataConfig.defaults();
-        StrataConfig config = new StrataConfig(
-                d.node(),
-                d.edge(),
-                d.shield(),
-                List.of(SiteConfig.anyHost(List.of(origin.uri()))),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
-        ProxyNode node = ProxyNode.start(new ProxyNode.Spec(
-                "edge",
-                "edge-test",
-                ListenAddress.of("127.0.0.1", 0),
-                CacheConfig.defaults(dir.resolve("edge")),
-                LimitsConfig.defaults(),
-                UpstreamConfig.defaults(),
-                Router.forEdge(config),
-                clock));
-        closing.add(node);
-        return node;
+        return nodes.edge(dir.resolve("edge"), origin.uri());
     }
 
     private HttpResponse<String> get(ProxyNode node, String path, String... headers) throws Exception {
@@ -186,8 +153,7 @@ class VaryIT {
         ProxyNode first = edge();
         get(first, "/kept", "Accept-Language", "en");
         get(first, "/kept", "Accept-Language", "de");
-        closing.remove(first);
-        first.close();
+        nodes.stop(first);
 
         ProxyNode second = edge();
         HttpResponse<String> german = get(second, "/kept", "Accept-Language", "de");
@@ -251,8 +217,7 @@ class VaryIT {
 
         send(first, "DELETE", "/doc");
         HttpResponse<String> english = get(first, "/doc", "Accept-Language", "en");
-        closing.remove(first);
-        first.close();
+        nodes.stop(first);
         ProxyNode second = edge();
         HttpResponse<String> german = get(second, "/doc", "Accept-Language", "de");
 

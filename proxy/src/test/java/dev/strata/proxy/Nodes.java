@@ -1,0 +1,91 @@
+package dev.strata.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.config.CacheConfig;
+import dev.strata.config.LimitsConfig;
+import dev.strata.config.ListenAddress;
+import dev.strata.config.SiteConfig;
+import dev.strata.config.StrataConfig;
+import dev.strata.config.UpstreamConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Proxy nodes for integration tests: started on 127.0.0.1 with OS-chosen ports and a clock the test
+ * moves by hand, and stopped last-started first. Closing also checks that no Undertow I/O thread
+ * blocked meanwhile ({@link UndertowIoThreads}).
+ */
+final class Nodes implements AutoCloseable {
+    /** The clock of every node started here; tests advance it. */
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    /** An edge named {@code edge-test} in front of {@code upstream}, for any host. */
+    ProxyNode edge(Path cacheDir, URI upstream) {
+        return start("edge", "edge-test", cacheDir, Router.forEdge(withSites(List.of(upstream))));
+    }
+
+    ProxyNode start(String role, String name, Path cacheDir, Router router) {
+        return start(role, name, cacheDir, router, LimitsConfig.defaults());
+    }
+
+    ProxyNode start(String role, String name, Path cacheDir, Router router, LimitsConfig limits) {
+        return track(ProxyNode.start(new ProxyNode.Spec(
+                role,
+                name,
+                ListenAddress.of("127.0.0.1", 0),
+                CacheConfig.defaults(cacheDir),
+                limits,
+                UpstreamConfig.defaults(),
+                router,
+                clock)));
+    }
+
+    /** Closes {@code closeable} with the nodes. */
+    <T extends AutoCloseable> T track(T closeable) {
+        started.add(closeable);
+        return closeable;
+    }
+
+    /** Stops {@code node} now (a test that restarts it). */
+    void stop(ProxyNode node) {
+        started.remove(node);
+        node.close();
+    }
+
+    /** The defaults with one site for any host in front of {@code origins}. */
+    static StrataConfig withSites(List<URI> origins) {
+        return withSite(SiteConfig.anyHost(origins));
+    }
+
+    /** The defaults with {@code site} as the only site. */
+    static StrataConfig withSite(SiteConfig site) {
+        StrataConfig d = StrataConfig.defaults();
+        return new StrataConfig(
+                d.node(),
+                d.edge(),
+                d.shield(),
+                List.of(site),
+                d.waf(),
+                d.rateLimits(),
+                d.purgeApi(),
+                d.admin(),
+                d.origin());
+    }
+
+    @Override
+    public void close() throws Exception {
+        assertThat(UndertowIoThreads.violations())
+                .as("blocking calls on I/O threads")
+                .isEmpty();
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
+        }
+        started.clear();
+    }
+}
