@@ -16,9 +16,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,29 @@ class EdgeCommandIT {
             assertThat(second.headers().firstValue("X-Served-By")).hasValue("pop1");
             assertThat(second.body()).isEqualTo(first.body()).isEqualTo("hello from /a?x=1");
             assertThat(requests.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCacheDirectoryThatWillNotOpenIsMovedAsideAndTheEdgeServes() throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Files.writeString(cache.resolve("CURRENT"), "MANIFEST-000042\n");
+        Files.write(cache.resolve("MANIFEST-000042"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        EdgeCommand command =
+                parse("--listen", "127.0.0.1:0", "--origin", plainUri().toString(), "--cache-dir", cache.toString());
+
+        try (ProxyNode edge = command.start(Clock.systemUTC())) {
+            HttpResponse<String> first = http.send(
+                    HttpRequest.newBuilder(edge.uri().resolve("/b")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> second = http.send(
+                    HttpRequest.newBuilder(edge.uri().resolve("/b")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(second.headers().firstValue("X-Cache")).hasValue("HIT");
+        }
+        try (Stream<Path> siblings = Files.list(dir)) {
+            assertThat(siblings.map(path -> path.getFileName().toString()))
+                    .anyMatch(name -> name.startsWith("cache.broken-"));
         }
     }
 
