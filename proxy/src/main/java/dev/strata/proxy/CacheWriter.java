@@ -60,13 +60,13 @@ final class CacheWriter {
     void store(CacheKey key, HeaderList sentUpstream, CachedResponse response) {
         List<String> fields = VaryKey.fieldNames(response.headers().all("Vary"));
         if (fields.isEmpty()) {
-            cache.memory().store(key, response);
+            cache.storeInMemory(key, response);
             onDisk(key, () -> cache.disk().store(key, response));
         } else if (VaryKey.isAny(fields)) {
             log.debug("not storing {}: Vary: * matches no later request", key); // Storability refuses these
         } else {
             VaryKey variant = VaryKey.of(key, fields, sentUpstream::all);
-            cache.memory().store(variant, response);
+            cache.storeInMemory(variant, response);
             onDisk(key, () -> cache.disk().store(variant, response));
         }
     }

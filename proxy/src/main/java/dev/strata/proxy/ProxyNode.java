@@ -103,7 +103,8 @@ public final class ProxyNode implements AutoCloseable {
     public static ProxyNode start(Spec spec) {
         TieredCache cache = new TieredCache(
                 MemoryTier.create(spec.cache().memory().bytes()),
-                DiskTier.open(spec.cache().dir(), spec.cache().disk().bytes(), spec.clock()));
+                DiskTier.open(spec.cache().dir(), spec.cache().disk().bytes(), spec.clock()),
+                spec.cache().maxMemoryObjectSize().bytes());
         DiskLanes diskExecutor = new DiskLanes(
                 spec.role() + "-" + spec.name(),
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The two tiers together: memory (L1) in front of disk (L2). A disk hit is promoted to memory; a
- * store writes both; an invalidation removes from both.
+ * store writes both; an invalidation removes from both. Responses above a size skip memory.
  *
  * <p>A lookup selects the response for a request (RFC 9111 §4.1): the URL's key holds either its
  * one response or a {@link VaryMarker}; for a marker, the request's values of the nominated fields
@@ -23,10 +23,49 @@ public final class TieredCache implements AutoCloseable {
 
     private final MemoryTier memory;
     private final DiskTier disk;
+    private final long maxMemoryObjectBytes;
 
+    /** Both tiers, any object in memory. */
     public TieredCache(MemoryTier memory, DiskTier disk) {
+        this(memory, disk, Long.MAX_VALUE);
+    }
+
+    /**
+     * Both tiers.
+     *
+     * @param maxMemoryObjectBytes responses with a larger body live on disk only, so a few large
+     *     objects cannot push many small hot ones out of memory
+     */
+    public TieredCache(MemoryTier memory, DiskTier disk, long maxMemoryObjectBytes) {
         this.memory = memory;
         this.disk = disk;
+        this.maxMemoryObjectBytes = maxMemoryObjectBytes;
+    }
+
+    private boolean fitsMemory(CachedResponse response) {
+        return response.body().length <= maxMemoryObjectBytes;
+    }
+
+    /**
+     * Puts a response that does not vary into memory, or — too large for memory — removes what
+     * memory held for its URL, so an older copy there can never shadow the new one on disk.
+     * Non-blocking; the disk write is the caller's.
+     */
+    public void storeInMemory(CacheKey key, CachedResponse response) {
+        if (fitsMemory(response)) {
+            memory.store(key, response);
+        } else {
+            memory.invalidate(key);
+        }
+    }
+
+    /** Like {@link #storeInMemory(CacheKey, CachedResponse)} for a variant and its URL's marker. */
+    public void storeInMemory(VaryKey key, CachedResponse response) {
+        if (fitsMemory(response)) {
+            memory.store(key, response);
+        } else {
+            memory.invalidate(key.primary());
+        }
     }
 
     /**
@@ -58,13 +97,15 @@ public final class TieredCache implements AutoCloseable {
         if (entry instanceof VaryMarker marker) {
             VaryKey variantKey = VaryKey.of(key, marker.fieldNames(), requestFields);
             CachedResponse variant = disk.lookup(variantKey);
-            if (variant != null) {
+            if (variant != null && fitsMemory(variant)) {
                 memory.promote(variantKey, variant);
             }
             return variant;
         }
         if (entry instanceof CachedResponse found) {
-            memory.promote(key, found);
+            if (fitsMemory(found)) {
+                memory.promote(key, found);
+            }
             return found;
         }
         return null;
@@ -77,13 +118,13 @@ public final class TieredCache implements AutoCloseable {
 
     /** Stores a response that does not vary in both tiers. Blocking. */
     public void store(CacheKey key, CachedResponse response) {
-        memory.store(key, response);
+        storeInMemory(key, response);
         disk.store(key, response);
     }
 
     /** Stores a variant (and its URL's marker) in both tiers. Blocking. */
     public void store(VaryKey key, CachedResponse response) {
-        memory.store(key, response);
+        storeInMemory(key, response);
         disk.store(key, response);
     }
 

@@ -255,6 +255,21 @@ class DiskTierIT {
     }
 
     @Test
+    void aResponseOverTheMemoryLimitLivesOnDiskOnlyAndReplacesAnOlderMemoryCopy(@TempDir Path tmp) {
+        try (TieredCache cache = new TieredCache(
+                MemoryTier.create(1 << 20, Runnable::run), DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK), 8)) {
+            cache.store(key("/a"), response("small"));
+            assertThat(cache.lookupMemory(key("/a"))).isNotNull();
+
+            cache.store(key("/a"), response("larger than eight bytes"));
+
+            assertThat(cache.lookupMemory(key("/a"))).isNull();
+            assertSameResponse(present(cache.lookupDisk(key("/a"))), response("larger than eight bytes"));
+            assertThat(cache.lookupMemory(key("/a"))).as("not promoted").isNull();
+        }
+    }
+
+    @Test
     void variantsOfOneUrlCoexistAndSurviveAReopen(@TempDir Path tmp) {
         Path dir = tmp.resolve("disk");
         try (DiskTier tier = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
