@@ -24,8 +24,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -112,7 +110,7 @@ final class FetchHandler implements HttpHandler {
         if (!cacheable) {
             forwarded = Requests.withForwardedFor(HopByHop.strip(clientHeaders), exchange);
         } else if (validating != null) {
-            forwarded = concat(fill, Validators.conditionalRequestHeaders(validating.response()));
+            forwarded = fill.plus(Validators.conditionalRequestHeaders(validating.response()));
         } else {
             forwarded = fill;
         }
@@ -129,12 +127,6 @@ final class FetchHandler implements HttpHandler {
                 .whenComplete((fetched, failure) -> exchange.dispatch(
                         exchange.getIoThread(),
                         ex -> complete(ex, route, key, clientHeaders, fill, validating, fetched, failure))));
-    }
-
-    private static HeaderList concat(HeaderList first, HeaderList second) {
-        List<HeaderList.Field> fields = new ArrayList<>(first.fields());
-        fields.addAll(second.fields());
-        return new HeaderList(fields);
     }
 
     private static String targetOf(HttpServerExchange exchange) {

@@ -129,10 +129,8 @@ final class Requests {
     static HeaderList withForwardedFor(HeaderList headers, HttpServerExchange exchange) {
         String client = exchange.getSourceAddress().getAddress().getHostAddress();
         String previous = headers.first("X-Forwarded-For");
-        List<HeaderList.Field> fields =
-                new ArrayList<>(headers.without(Set.of("X-Forwarded-For")).fields());
-        fields.add(new HeaderList.Field("X-Forwarded-For", previous == null ? client : previous + ", " + client));
-        return new HeaderList(fields);
+        return headers.without(Set.of("X-Forwarded-For"))
+                .plus(HeaderList.of("X-Forwarded-For", previous == null ? client : previous + ", " + client));
     }
 
     /** The fields of {@code headers} named in {@code lowerCaseNames}, in order. */

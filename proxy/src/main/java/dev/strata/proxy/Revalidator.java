@@ -9,7 +9,6 @@ import dev.strata.cache.store.HeaderList;
 import dev.strata.upstream.UpstreamClient;
 import dev.strata.upstream.UpstreamRequest;
 import dev.strata.upstream.UpstreamResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,10 +57,12 @@ final class Revalidator {
         if (inFlight.putIfAbsent(entryKey, Boolean.TRUE) != null) {
             return;
         }
-        List<HeaderList.Field> headers = new ArrayList<>(nominated.fields());
-        headers.addAll(Validators.conditionalRequestHeaders(stored).fields());
-        UpstreamRequest request =
-                new UpstreamRequest("GET", key.host(), key.pathAndQuery(), new HeaderList(headers), NO_BODY);
+        UpstreamRequest request = new UpstreamRequest(
+                "GET",
+                key.host(),
+                key.pathAndQuery(),
+                nominated.plus(Validators.conditionalRequestHeaders(stored)),
+                NO_BODY);
         try {
             client.fetch(route.upstream().order(key), request, maxObjectBytes).whenComplete((response, failure) -> {
                 try {

@@ -147,12 +147,7 @@ public final class Validators {
         }
         HeaderList merged = merge(stored.headers().without(Set.of("Age")), updates);
         @Nullable String age = headersOf304.first("Age");
-        HeaderList forFreshness = merged;
-        if (age != null) {
-            List<HeaderList.Field> withAge = new ArrayList<>(merged.fields());
-            withAge.add(new HeaderList.Field("Age", age));
-            forFreshness = new HeaderList(withAge);
-        }
+        HeaderList forFreshness = age == null ? merged : merged.plus(HeaderList.of("Age", age));
         Freshness freshness =
                 Freshness.of(stored.status(), forFreshness, requestTimeMillis, responseTimeMillis, policy);
         return new CachedResponse(stored.status(), merged, stored.body(), responseTimeMillis, freshness);

@@ -70,6 +70,17 @@ public record HeaderList(List<Field> fields) {
         return first(name) != null;
     }
 
+    /** This list followed by the fields of {@code more}. */
+    public HeaderList plus(HeaderList more) {
+        if (more.fields().isEmpty()) {
+            return this;
+        }
+        List<Field> joined = new ArrayList<>(fields.size() + more.fields().size());
+        joined.addAll(fields);
+        joined.addAll(more.fields());
+        return new HeaderList(joined);
+    }
+
     /** This list without the fields whose names are in {@code names} (case-insensitive). */
     public HeaderList without(Set<String> names) {
         Set<String> drop = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
