@@ -1,16 +1,12 @@
 package dev.strata.dist;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.strata.config.ListenAddress;
 import dev.strata.config.OriginConfig;
 import dev.strata.origin.OriginServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,40 +47,6 @@ class EdgeProcessIT {
     @AfterEach
     void stopOrigin() {
         origin.close();
-    }
-
-    /** A running edge process and the URL it printed. */
-    private record Edge(Process process, URI uri) {}
-
-    private Edge startEdge(Path cacheDir) throws Exception {
-        Process process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "edge",
-                        "--listen",
-                        "127.0.0.1:0",
-                        "--origin",
-                        origin.uri().toString(),
-                        "--cache-dir",
-                        cacheDir.toString(),
-                        "--name",
-                        "crashy")
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        BufferedReader out =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return out.readLine();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                })
-                .get(60, SECONDS);
-        assertThat(line).as("the edge's first line").startsWith("edge crashy http://127.0.0.1:");
-        return new Edge(process, URI.create(line.substring("edge crashy ".length())));
     }
 
     private HttpResponse<String> get(URI uri) throws Exception {
@@ -121,31 +82,21 @@ class EdgeProcessIT {
     @Test
     void aKilledEdgeServesItsDiskEntriesAfterRestartWithoutTheOrigin() throws Exception {
         Path cacheDir = dir.resolve("cache");
-        Edge first = startEdge(cacheDir);
-        try {
+        try (EdgeProcess first = EdgeProcess.start("crashy", origin.uri(), cacheDir, dir.resolve("first.err"))) {
             assertThat(get(first.uri().resolve("/kept.txt")).headers().firstValue("X-Cache"))
                     .hasValue("MISS");
             // The disk write is asynchronous: wait until the entry reached the write-ahead log.
             await().atMost(Duration.ofSeconds(30)).until(() -> onDisk(cacheDir, BODY.strip()));
-        } finally {
-            first.process().destroyForcibly(); // SIGKILL: no shutdown hook, no RocksDB close
-            assertThat(first.process().waitFor(30, SECONDS)).isTrue();
+            first.kill(); // no shutdown hook, no RocksDB close
         }
 
-        Edge second = startEdge(cacheDir);
-        try {
+        try (EdgeProcess second = EdgeProcess.start("crashy", origin.uri(), cacheDir, dir.resolve("second.err"))) {
             HttpResponse<String> response = get(second.uri().resolve("/kept.txt"));
 
             assertThat(response.headers().firstValue("X-Cache")).hasValue("HIT");
             assertThat(response.body()).isEqualTo(BODY);
             assertThat(response.headers().firstValue("Age")).isPresent();
             assertThat(origin.requestCount()).isEqualTo(1);
-        } finally {
-            second.process().destroy();
-            second.process().waitFor(30, SECONDS);
-            if (second.process().isAlive()) {
-                second.process().destroyForcibly();
-            }
         }
     }
 }

@@ -2,9 +2,12 @@ package dev.strata.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.strata.cache.store.CacheStorageException;
+import dev.strata.cache.store.CacheTier;
 import dev.strata.cache.store.DiskTier;
 import dev.strata.cache.store.MemoryTier;
 import dev.strata.cache.store.TieredCache;
+import dev.strata.cache.store.UnavailableTier;
 import dev.strata.config.CacheConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
@@ -95,15 +98,38 @@ public final class ProxyNode implements AutoCloseable {
     }
 
     /**
+     * The node's disk tier, or — when its directory cannot be used even after quarantine (a full
+     * disk, no permission, no native library) — an {@link UnavailableTier}, with one log line: the
+     * node then serves from memory and upstream rather than not at all. A directory in use by
+     * another node is still refused.
+     */
+    private static CacheTier openDisk(Spec spec) {
+        try {
+            return DiskTier.open(spec.cache().dir(), spec.cache().disk().bytes(), spec.clock());
+        } catch (CacheStorageException e) {
+            if (e.inUse()) {
+                throw e;
+            }
+            log.error(
+                    "{} {}: no disk tier, serving from memory and upstream only: {}",
+                    spec.role(),
+                    spec.name(),
+                    e.getMessage());
+            return new UnavailableTier(spec.cache().dir(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
      * Opens the cache and starts listening.
      *
-     * @throws dev.strata.cache.store.CacheStorageException when the cache directory cannot be used
+     * @throws dev.strata.cache.store.CacheStorageException when the cache directory is in use by
+     *     another node; any other failure to open it leaves the node serving from memory and upstream
      * @throws IllegalStateException when the address cannot be bound, naming it and the cause
      */
     public static ProxyNode start(Spec spec) {
         TieredCache cache = new TieredCache(
                 MemoryTier.create(spec.cache().memory().bytes()),
-                DiskTier.open(spec.cache().dir(), spec.cache().disk().bytes(), spec.clock()),
+                openDisk(spec),
                 spec.cache().maxMemoryObjectSize().bytes());
         DiskLanes diskExecutor = new DiskLanes(
                 spec.role() + "-" + spec.name(),

@@ -65,10 +65,6 @@ public final class DiskTier implements CacheTier {
     private static final DateTimeFormatter QUARANTINE_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private final Path dir;
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> cfOptions;
@@ -108,15 +104,18 @@ public final class DiskTier implements CacheTier {
      * @param maxBytes the byte budget on disk
      * @param clock names the quarantined directory
      * @throws CacheStorageException when the directory is in use (locked by another process or by
-     *     another open tier in this one) or cannot be created even after quarantine
+     *     another open tier in this one; {@link CacheStorageException#inUse()}), cannot be created
+     *     even after quarantine, or RocksDB's native library cannot be loaded (it is unpacked into
+     *     the temporary directory, which may be full)
      */
     public static DiskTier open(Path dir, long maxBytes, Clock clock) {
+        loadLibrary();
         try {
             Files.createDirectories(dir);
             return tryOpen(dir, maxBytes);
         } catch (RocksDBException | IOException e) {
             if (isLockHeld(dir, e)) {
-                throw new CacheStorageException(
+                throw CacheStorageException.inUse(
                         "cache directory " + dir + " is in use by another process or another tier in this one ("
                                 + e.getMessage() + ")",
                         e);
@@ -133,9 +132,24 @@ public final class DiskTier implements CacheTier {
                 return tryOpen(dir, maxBytes);
             } catch (RocksDBException | IOException again) {
                 again.addSuppressed(e);
-                throw new CacheStorageException(
+                throw CacheStorageException.unusable(
                         "cache directory " + dir + " cannot be used (" + again.getMessage() + ")", again);
             }
+        }
+    }
+
+    private static void loadLibrary() {
+        try {
+            RocksDB.loadLibrary(); // once per process; later calls return at once
+        } catch (RuntimeException | LinkageError e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw CacheStorageException.unusable(
+                    "RocksDB's native library cannot be loaded (" + e.getMessage()
+                            + (root == e ? "" : ": " + root.getMessage()) + ")",
+                    e);
         }
     }
 

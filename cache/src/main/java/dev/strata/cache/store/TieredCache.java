@@ -17,16 +17,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #lookupMemory} is safe on an I/O thread; {@link #lookupDisk}, {@link #store} and
  * {@link #invalidate} block on disk and belong on a worker. Thread-safe. Closing closes both tiers.
+ *
+ * <p>The disk tier is a {@link DiskTier}, or an {@link UnavailableTier} for a node whose cache
+ * directory could not be opened: that node serves from memory and upstream.
  */
 public final class TieredCache implements AutoCloseable {
     private static final Function<String, List<String>> NO_FIELDS = name -> List.of();
 
     private final MemoryTier memory;
-    private final DiskTier disk;
+    private final CacheTier disk;
     private final long maxMemoryObjectBytes;
 
     /** Both tiers, any object in memory. */
-    public TieredCache(MemoryTier memory, DiskTier disk) {
+    public TieredCache(MemoryTier memory, CacheTier disk) {
         this(memory, disk, Long.MAX_VALUE);
     }
 
@@ -36,7 +39,7 @@ public final class TieredCache implements AutoCloseable {
      * @param maxMemoryObjectBytes responses with a larger body live on disk only, so a few large
      *     objects cannot push many small hot ones out of memory
      */
-    public TieredCache(MemoryTier memory, DiskTier disk, long maxMemoryObjectBytes) {
+    public TieredCache(MemoryTier memory, CacheTier disk, long maxMemoryObjectBytes) {
         this.memory = memory;
         this.disk = disk;
         this.maxMemoryObjectBytes = maxMemoryObjectBytes;
@@ -138,7 +141,8 @@ public final class TieredCache implements AutoCloseable {
         return memory;
     }
 
-    public DiskTier disk() {
+    /** The disk tier: a {@link DiskTier}, or an {@link UnavailableTier} when the directory could not open. */
+    public CacheTier disk() {
         return disk;
     }
 
