@@ -2,6 +2,7 @@ package dev.strata.cache.store;
 
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.key.VaryKey;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +38,17 @@ public interface CacheTier extends AutoCloseable {
 
     /** Removes the entry of {@code key} and all its variants, if any. */
     void invalidate(CacheKey key);
+
+    /** The purge markers this tier keeps across restarts; empty for a tier that keeps none. */
+    default List<PurgeMarker> purgeMarkers() {
+        return List.of();
+    }
+
+    /**
+     * Keeps {@code marker} across restarts, replacing the one of its target and kind. A tier that
+     * does not outlive the process ignores it.
+     */
+    default void storePurgeMarker(PurgeMarker marker) {}
 
     /** Releases the tier's resources; it is unusable afterwards. */
     @Override

@@ -3,6 +3,7 @@ package dev.strata.cache.store;
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.key.VaryKey;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -62,6 +63,9 @@ public final class DiskTier implements CacheTier {
     private static final Logger log = LoggerFactory.getLogger(DiskTier.class);
     private static final byte[] META = "meta".getBytes(StandardCharsets.UTF_8);
     private static final byte[] BODY = "body".getBytes(StandardCharsets.UTF_8);
+    /** Purge markers live in the default column family, which is never compacted away by FIFO. */
+    private static final String MARKER_PREFIX = "purge-marker\0";
+
     private static final DateTimeFormatter QUARANTINE_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -71,6 +75,7 @@ public final class DiskTier implements CacheTier {
     private final BloomFilter bloom;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle markers;
     private final ColumnFamilyHandle meta;
     private final ColumnFamilyHandle body;
     private final WriteOptions writeOptions = new WriteOptions();
@@ -94,6 +99,7 @@ public final class DiskTier implements CacheTier {
         this.bloom = bloom;
         this.db = db;
         this.handles = handles;
+        this.markers = handles.get(0);
         this.meta = handles.get(1);
         this.body = handles.get(2);
     }
@@ -393,6 +399,79 @@ public final class DiskTier implements CacheTier {
                     iterator.status();
                 }
             }
+        }
+    }
+
+    /** {@code purge-marker NUL SCOPE NUL hard|soft NUL target}: one record per target and kind. */
+    private static byte[] markerKey(PurgeMarker marker) {
+        return (MARKER_PREFIX + marker.scope() + "\0" + (marker.soft() ? "soft" : "hard") + "\0" + marker.target())
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public List<PurgeMarker> purgeMarkers() {
+        List<PurgeMarker> found = new ArrayList<>();
+        byte[] from = MARKER_PREFIX.getBytes(StandardCharsets.UTF_8);
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                return found;
+            }
+            try (RocksIterator iterator = db.newIterator(markers)) {
+                for (iterator.seek(from); iterator.isValid(); iterator.next()) {
+                    String key = new String(iterator.key(), StandardCharsets.UTF_8);
+                    if (!key.startsWith(MARKER_PREFIX)) {
+                        break;
+                    }
+                    PurgeMarker marker = decodeMarker(key.substring(MARKER_PREFIX.length()), iterator.value());
+                    if (marker == null) {
+                        log.warn("disk tier {}: ignoring an unreadable purge marker {}", dir, key.replace('\0', ' '));
+                    } else {
+                        found.add(marker);
+                    }
+                }
+                iterator.status();
+            }
+        } catch (RocksDBException e) {
+            countError("read", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+        return found;
+    }
+
+    private static @Nullable PurgeMarker decodeMarker(String key, byte[] value) {
+        String[] parts = key.split("\0", 3);
+        if (parts.length != 3 || value.length != Long.BYTES) {
+            return null;
+        }
+        try {
+            return new PurgeMarker(
+                    PurgeMarker.Scope.valueOf(parts[0]),
+                    parts[2],
+                    ByteBuffer.wrap(value).getLong(),
+                    parts[1].equals("soft"));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void storePurgeMarker(PurgeMarker marker) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            db.put(
+                    markers,
+                    writeOptions,
+                    markerKey(marker),
+                    ByteBuffer.allocate(Long.BYTES).putLong(marker.atMillis()).array());
+        } catch (RocksDBException e) {
+            countError("write", e);
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 

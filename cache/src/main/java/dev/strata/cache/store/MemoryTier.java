@@ -109,6 +109,31 @@ public final class MemoryTier implements CacheTier {
     }
 
     /**
+     * Replaces {@code expected} with {@code replacement} when memory still holds exactly {@code
+     * expected} for {@code key} (a newer fill is never overwritten). Non-blocking.
+     */
+    @SuppressWarnings("ReferenceEquality") // the very entry read, not an equal one
+    public void replace(CacheKey key, CachedResponse expected, CachedResponse replacement) {
+        cache.asMap()
+                .computeIfPresent(
+                        key,
+                        (k, old) -> old instanceof Primary primary && primary.entry() == expected
+                                ? new Primary(replacement, primary.generation())
+                                : old);
+    }
+
+    /** Like {@link #replace(CacheKey, CachedResponse, CachedResponse)} for a variant. */
+    @SuppressWarnings("ReferenceEquality") // the very entry read, not an equal one
+    public void replace(VaryKey key, CachedResponse expected, CachedResponse replacement) {
+        cache.asMap()
+                .computeIfPresent(
+                        key,
+                        (k, old) -> old instanceof Variant variant && variant.response() == expected
+                                ? new Variant(replacement, variant.generation())
+                                : old);
+    }
+
+    /**
      * Puts an entry read from disk, unless memory already holds one for {@code key}: whatever memory
      * holds arrived after the lookup missed it, so it is at least as new as the disk copy.
      */

@@ -1,8 +1,11 @@
 package dev.strata.cache.store;
 
+import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.key.VaryKey;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #lookupMemory} is safe on an I/O thread; {@link #lookupDisk}, {@link #store} and
  * {@link #invalidate} block on disk and belong on a worker. Thread-safe. Closing closes both tiers.
  *
+ * <p>Purges of a prefix, a surrogate key, a URL or everything are {@link PurgeMarker}s judged as
+ * entries are looked up ({@link PurgeMarkers}): a purged entry reads as a miss, a soft-purged one
+ * as stale. The disk tier keeps the markers, so a restarted node never serves what it had purged.
+ *
  * <p>The disk tier is a {@link DiskTier}, or an {@link UnavailableTier} for a node whose cache
  * directory could not be opened: that node serves from memory and upstream.
  */
@@ -27,6 +34,7 @@ public final class TieredCache implements AutoCloseable {
     private final MemoryTier memory;
     private final CacheTier disk;
     private final long maxMemoryObjectBytes;
+    private final PurgeMarkers markers = new PurgeMarkers();
 
     /** Both tiers, any object in memory. */
     public TieredCache(MemoryTier memory, CacheTier disk) {
@@ -43,6 +51,7 @@ public final class TieredCache implements AutoCloseable {
         this.memory = memory;
         this.disk = disk;
         this.maxMemoryObjectBytes = maxMemoryObjectBytes;
+        disk.purgeMarkers().forEach(markers::add); // blocking, once: purges survive restarts
     }
 
     private boolean fitsMemory(CachedResponse response) {
@@ -80,9 +89,61 @@ public final class TieredCache implements AutoCloseable {
     public @Nullable CachedResponse lookupMemory(CacheKey key, Function<String, List<String>> requestFields) {
         StoredEntry entry = memory.lookup(key);
         if (entry instanceof VaryMarker marker) {
-            return memory.lookup(VaryKey.of(key, marker.fieldNames(), requestFields));
+            VaryKey variantKey = VaryKey.of(key, marker.fieldNames(), requestFields);
+            CachedResponse variant = memory.lookup(variantKey);
+            if (variant == null || markers.isEmpty()) {
+                return variant;
+            }
+            return judged(key, variant, false, stale -> memory.replace(variantKey, variant, stale));
         }
-        return entry instanceof CachedResponse response ? response : null;
+        if (!(entry instanceof CachedResponse response)) {
+            return null;
+        }
+        return markers.isEmpty()
+                ? response
+                : judged(key, response, false, stale -> memory.replace(key, response, stale));
+    }
+
+    /**
+     * {@code found} as the purges judge it: itself, null when purged, or — soft-purged — stale, its
+     * lifetime cut to zero, and put in memory in that form (in place of the entry read, or promoted
+     * from disk) so that every later lookup returns this same entry until a refresh replaces it (a
+     * background revalidation checks by identity that the entry it refreshes is still current).
+     *
+     * @param fromDisk whether {@code found} was read from disk: a kept one is then promoted
+     * @param putInMemory puts the entry to serve in memory
+     */
+    private @Nullable CachedResponse judged(
+            CacheKey key, CachedResponse found, boolean fromDisk, Consumer<CachedResponse> putInMemory) {
+        CachedResponse served =
+                switch (markers.judge(key, found)) {
+                    case GONE -> null;
+                    case STALE -> expired(found);
+                    case KEEP -> found;
+                };
+        if (served != null && (fromDisk || served != found) && fitsMemory(served)) {
+            putInMemory.accept(served);
+        }
+        return served;
+    }
+
+    private static CachedResponse expired(CachedResponse response) {
+        Freshness freshness = response.freshness();
+        if (freshness.lifetime().isZero()) {
+            return response;
+        }
+        return new CachedResponse(
+                response.status(),
+                response.headers(),
+                response.body(),
+                response.storedAtMillis(),
+                new Freshness(
+                        Duration.ZERO,
+                        freshness.age(),
+                        freshness.staleWhileRevalidate(),
+                        freshness.staleIfError(),
+                        freshness.mustRevalidate(),
+                        freshness.noCache()));
     }
 
     /** The memory entry of {@code key} for a request without any field a URL may vary on. */
@@ -100,18 +161,11 @@ public final class TieredCache implements AutoCloseable {
         if (entry instanceof VaryMarker marker) {
             VaryKey variantKey = VaryKey.of(key, marker.fieldNames(), requestFields);
             CachedResponse variant = disk.lookup(variantKey);
-            if (variant != null && fitsMemory(variant)) {
-                memory.promote(variantKey, variant);
-            }
-            return variant;
+            return variant == null ? null : judged(key, variant, true, kept -> memory.promote(variantKey, kept));
         }
-        if (entry instanceof CachedResponse found) {
-            if (fitsMemory(found)) {
-                memory.promote(key, found);
-            }
-            return found;
-        }
-        return null;
+        return entry instanceof CachedResponse found
+                ? judged(key, found, true, kept -> memory.promote(key, kept))
+                : null;
     }
 
     /** The disk entry of {@code key} for a request without any field a URL may vary on. Blocking. */
@@ -135,6 +189,20 @@ public final class TieredCache implements AutoCloseable {
     public void invalidate(CacheKey key) {
         memory.invalidate(key);
         disk.invalidate(key);
+    }
+
+    /**
+     * Applies a purge on this node: every entry it names that was stored at or before {@code
+     * marker.atMillis()} is a miss (or, soft, stale) from now on, in both tiers, also after a
+     * restart. Applying it is constant work whatever it names; blocking (it is written to disk).
+     */
+    public void purge(PurgeMarker marker) {
+        disk.storePurgeMarker(markers.add(marker));
+    }
+
+    /** The purges applied on this node, judged at each lookup. */
+    public PurgeMarkers purgeMarkers() {
+        return markers;
     }
 
     public MemoryTier memory() {

@@ -353,6 +353,85 @@ class DiskTierIT {
     }
 
     /** A directory RocksDB cannot open: CURRENT names a manifest full of random bytes. */
+    @Test
+    void purgeMarkersSurviveAReopenAndHideWhatTheyNameInBothTiers(@TempDir Path tmp) {
+        Path dir = tmp.resolve("disk");
+        CachedResponse logo = response("logo"); // stored at 1_700_000_000_123
+        long purgedAt = logo.storedAtMillis() + 1;
+        try (TieredCache cache = new TieredCache(MemoryTier.create(MAX_BYTES), DiskTier.open(dir, MAX_BYTES, CLOCK))) {
+            cache.store(key("/img/logo.png"), logo);
+            cache.store(key("/css/site.css"), response("css"));
+
+            cache.purge(PurgeMarker.prefix("example.com", "/img", purgedAt, false));
+
+            assertThat(cache.lookupMemory(key("/img/logo.png"))).isNull();
+            assertThat(cache.lookupDisk(key("/img/logo.png"))).isNull();
+            assertThat(cache.lookupMemory(key("/css/site.css"))).isNotNull();
+        }
+
+        try (TieredCache cache = new TieredCache(MemoryTier.create(MAX_BYTES), DiskTier.open(dir, MAX_BYTES, CLOCK))) {
+            assertThat(cache.purgeMarkers().markers())
+                    .containsExactly(PurgeMarker.prefix("example.com", "/img", purgedAt, false));
+            assertThat(cache.lookupDisk(key("/img/logo.png")))
+                    .as("purged before the restart")
+                    .isNull();
+            assertThat(cache.lookupDisk(key("/css/site.css"))).isNotNull();
+
+            CachedResponse refill =
+                    new CachedResponse(200, logo.headers(), logo.body(), purgedAt + 1, logo.freshness());
+            cache.store(key("/img/logo.png"), refill);
+            assertThat(cache.lookupMemory(key("/img/logo.png"))).isSameAs(refill);
+        }
+    }
+
+    @Test
+    void aSoftPurgedEntryIsOneStaleEntryUntilARefreshReplacesIt(@TempDir Path tmp) {
+        CachedResponse page = response("page");
+        VaryKey english = variant(key("/page"), "en");
+        try (TieredCache cache =
+                new TieredCache(MemoryTier.create(MAX_BYTES), DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK))) {
+            cache.store(key("/a"), page);
+            cache.store(english, page);
+
+            cache.purge(PurgeMarker.all(page.storedAtMillis(), true));
+
+            CachedResponse stale = requireNonNull(cache.lookupMemory(key("/a")));
+            assertThat(stale.isFresh(page.storedAtMillis())).isFalse();
+            assertThat(stale.freshness().lifetime()).isZero();
+            assertThat(stale.body()).isSameAs(page.body());
+            assertThat(cache.lookupMemory(key("/a")))
+                    .as("the same entry on every lookup")
+                    .isSameAs(stale);
+            CachedResponse staleVariant = requireNonNull(cache.lookupMemory(key("/page"), name -> List.of("en")));
+            assertThat(staleVariant.freshness().lifetime()).isZero();
+            assertThat(cache.lookupMemory(key("/page"), name -> List.of("en"))).isSameAs(staleVariant);
+
+            cache.memory().invalidate(key("/a"));
+            CachedResponse fromDisk = requireNonNull(cache.lookupDisk(key("/a")));
+            assertThat(fromDisk.freshness().lifetime())
+                    .as("stale from disk too")
+                    .isZero();
+            assertThat(cache.lookupMemory(key("/a"))).isSameAs(fromDisk);
+
+            CachedResponse refreshed =
+                    new CachedResponse(200, page.headers(), page.body(), page.storedAtMillis() + 1, page.freshness());
+            cache.store(key("/a"), refreshed);
+            assertThat(cache.lookupMemory(key("/a"))).isSameAs(refreshed);
+        }
+    }
+
+    @Test
+    void aCacheWithoutADiskTierStillAppliesPurges() {
+        try (TieredCache cache =
+                new TieredCache(MemoryTier.create(MAX_BYTES), new UnavailableTier(Path.of("/nonexistent"), "test"))) {
+            cache.store(key("/a"), response("a"));
+            cache.purge(PurgeMarker.url(key("/a"), Long.MAX_VALUE, false));
+
+            assertThat(cache.lookupMemory(key("/a"))).isNull();
+            assertThat(cache.lookupDisk(key("/a"))).isNull();
+        }
+    }
+
     private static void writeGarbage(Path dir) throws IOException {
         Files.createDirectories(dir);
         byte[] garbage = new byte[4096];
