@@ -22,6 +22,8 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -123,10 +125,15 @@ final class FetchHandler implements HttpHandler {
                 forwarded,
                 body);
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> client.exchange(
-                        route.upstream().order(key), request, maxObjectBytes)
+                        route.order(key, clientAddress(exchange)), request, maxObjectBytes)
                 .whenComplete((fetched, failure) -> exchange.dispatch(
                         exchange.getIoThread(),
                         ex -> complete(ex, route, key, clientHeaders, fill, validating, fetched, failure))));
+    }
+
+    private static @Nullable InetAddress clientAddress(HttpServerExchange exchange) {
+        InetSocketAddress source = exchange.getSourceAddress();
+        return source == null ? null : source.getAddress();
     }
 
     private static String targetOf(HttpServerExchange exchange) {

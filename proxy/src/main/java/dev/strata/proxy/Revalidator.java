@@ -64,7 +64,7 @@ final class Revalidator {
                 nominated.plus(Validators.conditionalRequestHeaders(stored)),
                 NO_BODY);
         try {
-            client.fetch(route.upstream().order(key), request, maxObjectBytes).whenComplete((response, failure) -> {
+            client.fetch(route.order(key, null), request, maxObjectBytes).whenComplete((response, failure) -> {
                 try {
                     apply(route, key, stored, nominated, response);
                 } finally {

@@ -2,9 +2,15 @@ package dev.strata.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.key.KeyPolicy;
 import dev.strata.config.CachePolicyConfig;
 import dev.strata.upstream.Balancer;
+import dev.strata.upstream.Upstream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where requests for a host go and how they are cached.
@@ -20,5 +26,15 @@ public record Route(String site, CachePolicyConfig policy, KeyPolicy keyPolicy, 
         requireNonNull(policy, "policy");
         requireNonNull(keyPolicy, "keyPolicy");
         requireNonNull(upstream, "upstream");
+    }
+
+    /**
+     * The URIs of {@link #upstream}'s hosts in the order one request tries them.
+     *
+     * @param client the client's address, or null for a request of our own (a revalidation)
+     */
+    List<URI> order(CacheKey key, @Nullable InetAddress client) {
+        // TODO(#4): hand UpstreamClient the Upstreams, so that it reports begin and end to them.
+        return Upstream.uris(upstream.order(key, client));
     }
 }

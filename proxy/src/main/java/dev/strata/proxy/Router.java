@@ -6,8 +6,8 @@ import dev.strata.config.ConfigException;
 import dev.strata.config.SiteConfig;
 import dev.strata.config.StrataConfig;
 import dev.strata.upstream.Balancer;
-import dev.strata.upstream.RendezvousBalancer;
-import dev.strata.upstream.RoundRobinBalancer;
+import dev.strata.upstream.Balancers;
+import dev.strata.upstream.Upstream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Maps a request's host to its {@link Route}: the first configured site whose hosts match. An edge
- * with shields sends every site to the shields, chosen by consistent hash of the cache key (a host
- * that matches no site still goes to the shields, with the default cache policy); an edge without
- * shields and a shield send each site to its origins in round robin. Immutable and thread-safe.
+ * with shields sends every site to the shields, chosen by consistent hash of the cache key with
+ * bounded loads (a host that matches no site still goes to the shields, with the default cache
+ * policy); all sites share one {@link Upstream} per shield, so they see each other's load. An edge
+ * without shields and a shield send each site to its origins in round robin. Immutable and
+ * thread-safe.
  */
 public final class Router {
     private final List<SiteConfig> sites;
@@ -42,7 +44,7 @@ public final class Router {
         if (shields.isEmpty()) {
             return toOrigins(config.sites(), "edge");
         }
-        Balancer toShields = new RendezvousBalancer(shields);
+        Balancer toShields = Balancers.of(Balancers.CONSISTENT_HASH, Upstream.of(shields));
         List<Route> routes = new ArrayList<>();
         for (SiteConfig site : config.sites()) {
             routes.add(route(site.name(), site.cache(), toShields));
@@ -68,7 +70,8 @@ public final class Router {
         }
         List<Route> routes = new ArrayList<>();
         for (SiteConfig site : sites) {
-            routes.add(route(site.name(), site.cache(), new RoundRobinBalancer(site.origins())));
+            routes.add(
+                    route(site.name(), site.cache(), Balancers.of(Balancers.ROUND_ROBIN, Upstream.of(site.origins()))));
         }
         return new Router(sites, routes, null);
     }

@@ -1,41 +1,43 @@
 package dev.strata.upstream;
 
 import dev.strata.cache.key.CacheKey;
-import java.net.URI;
-import java.util.ArrayList;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Round robin: each request starts at the next host and fails over through the rest in order.
- * Thread-safe.
+ * Round robin ({@value Balancers#ROUND_ROBIN}): each request starts at the next available host
+ * and fails over through the rest in configured order. Weights are ignored; {@link
+ * WeightedRoundRobinBalancer} honors them. Thread-safe and lock-free.
  */
-public final class RoundRobinBalancer implements Balancer {
-    private final List<URI> hosts;
+final class RoundRobinBalancer implements Balancer {
+    private final List<Upstream> upstreams;
     private final AtomicInteger next = new AtomicInteger();
 
-    public RoundRobinBalancer(List<URI> hosts) {
-        if (hosts.isEmpty()) {
-            throw new IllegalArgumentException("hosts: [] (expected: at least one)");
-        }
-        this.hosts = List.copyOf(hosts);
+    RoundRobinBalancer(List<Upstream> upstreams) {
+        this.upstreams = Balancers.checked(upstreams);
     }
 
     @Override
-    public List<URI> order(CacheKey key) {
-        if (hosts.size() == 1) {
-            return hosts;
+    public List<Upstream> order(CacheKey key, @Nullable InetAddress client) {
+        Split split = Split.of(upstreams);
+        int[] up = split.up;
+        int start = Math.floorMod(next.getAndIncrement(), up.length);
+        int[] rotated = new int[up.length];
+        for (int i = 0; i < up.length; i++) {
+            rotated[i] = up[(start + i) % up.length];
         }
-        int start = Math.floorMod(next.getAndIncrement(), hosts.size());
-        List<URI> ordered = new ArrayList<>(hosts.size());
-        for (int i = 0; i < hosts.size(); i++) {
-            ordered.add(hosts.get((start + i) % hosts.size()));
-        }
-        return ordered;
+        return split.then(upstreams, rotated);
+    }
+
+    @Override
+    public List<Upstream> upstreams() {
+        return upstreams;
     }
 
     @Override
     public String toString() {
-        return "round-robin" + hosts;
+        return Balancers.ROUND_ROBIN + upstreams;
     }
 }

@@ -1,11 +1,11 @@
 package dev.strata.upstream;
 
+import static dev.strata.upstream.Hosts.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.key.KeyPolicy;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,56 +18,54 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RoundRobinBalancerTest {
-    private static final URI A = URI.create("http://origin-a:8080");
-    private static final URI B = URI.create("http://origin-b:8080");
-    private static final URI C = URI.create("http://origin-c:8080");
-    private static final CacheKey KEY = CacheKey.from("http", "example.com", "/", "", KeyPolicy.defaults());
+    private final List<Upstream> hosts = Hosts.hosts(3);
+    private final Upstream a = hosts.get(0);
+    private final Upstream b = hosts.get(1);
+    private final Upstream c = hosts.get(2);
 
     @Test
     void eachRequestStartsAtTheNextHostAndFailsOverThroughTheRest() {
-        RoundRobinBalancer balancer = new RoundRobinBalancer(List.of(A, B, C));
+        RoundRobinBalancer balancer = new RoundRobinBalancer(hosts);
 
-        assertThat(balancer.order(KEY)).containsExactly(A, B, C);
-        assertThat(balancer.order(KEY)).containsExactly(B, C, A);
-        assertThat(balancer.order(KEY)).containsExactly(C, A, B);
-        assertThat(balancer.order(KEY)).containsExactly(A, B, C);
+        assertThat(balancer.order(KEY, null)).containsExactly(a, b, c);
+        assertThat(balancer.order(KEY, null)).containsExactly(b, c, a);
+        assertThat(balancer.order(KEY, null)).containsExactly(c, a, b);
+        assertThat(balancer.order(KEY, null)).containsExactly(a, b, c);
     }
 
     @Test
     void startingHostDoesNotDependOnTheKey() {
-        RoundRobinBalancer balancer = new RoundRobinBalancer(List.of(A, B));
+        RoundRobinBalancer balancer = new RoundRobinBalancer(List.of(a, b));
         CacheKey other = CacheKey.from("http", "example.com", "/other", "", KeyPolicy.defaults());
 
-        assertThat(balancer.order(KEY).get(0)).isEqualTo(A);
-        assertThat(balancer.order(KEY).get(0)).isEqualTo(B);
-        assertThat(balancer.order(other).get(0)).isEqualTo(A);
+        assertThat(balancer.order(KEY, null).get(0)).isEqualTo(a);
+        assertThat(balancer.order(KEY, null).get(0)).isEqualTo(b);
+        assertThat(balancer.order(other, null).get(0)).isEqualTo(a);
     }
 
     @Test
     void everyOrderHoldsEveryHostOnce() {
-        RoundRobinBalancer balancer = new RoundRobinBalancer(List.of(A, B, C));
+        RoundRobinBalancer balancer = new RoundRobinBalancer(hosts);
 
         for (int i = 0; i < 10; i++) {
-            assertThat(balancer.order(KEY)).containsExactlyInAnyOrder(A, B, C);
+            assertThat(balancer.order(KEY, null)).containsExactlyInAnyOrder(a, b, c);
         }
     }
 
     @Test
-    void requestsSpreadEvenly() {
-        RoundRobinBalancer balancer = new RoundRobinBalancer(List.of(A, B, C));
-        Map<URI, Integer> firsts = new ConcurrentHashMap<>();
+    void requestsSpreadEvenlyWhateverTheWeights() {
+        Hosts.Ticker ticker = new Hosts.Ticker();
+        RoundRobinBalancer balancer = new RoundRobinBalancer(Hosts.weighted(ticker, 5, 1, 1));
 
-        for (int i = 0; i < 3_000; i++) {
-            firsts.merge(balancer.order(KEY).get(0), 1, Integer::sum);
-        }
-
-        assertThat(firsts).containsOnly(Map.entry(A, 1_000), Map.entry(B, 1_000), Map.entry(C, 1_000));
+        assertThat(Hosts.firsts(balancer, 3_000))
+                .containsOnlyKeys(balancer.upstreams())
+                .allSatisfy((host, count) -> assertThat(count).isEqualTo(1_000));
     }
 
     @Test
     void requestsSpreadEvenlyAcrossThreads() throws Exception {
-        RoundRobinBalancer balancer = new RoundRobinBalancer(List.of(A, B, C));
-        Map<URI, Integer> firsts = new ConcurrentHashMap<>();
+        RoundRobinBalancer balancer = new RoundRobinBalancer(hosts);
+        Map<Upstream, Integer> firsts = new ConcurrentHashMap<>();
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {
@@ -76,7 +74,7 @@ class RoundRobinBalancerTest {
                 done.add(threads.submit(() -> {
                     start.await();
                     for (int i = 0; i < 3_000; i++) {
-                        firsts.merge(balancer.order(KEY).get(0), 1, Integer::sum);
+                        firsts.merge(balancer.order(KEY, null).get(0), 1, Integer::sum);
                     }
                     return null;
                 }));
@@ -89,21 +87,34 @@ class RoundRobinBalancerTest {
             threads.shutdownNow();
         }
 
-        assertThat(firsts).containsOnly(Map.entry(A, 4_000), Map.entry(B, 4_000), Map.entry(C, 4_000));
+        assertThat(firsts).containsOnly(Map.entry(a, 4_000), Map.entry(b, 4_000), Map.entry(c, 4_000));
+    }
+
+    @Test
+    void aHostMarkedDownIsSkippedAndTriedLast() {
+        RoundRobinBalancer balancer = new RoundRobinBalancer(hosts);
+        b.markDown();
+
+        assertThat(balancer.order(KEY, null)).containsExactly(a, c, b);
+        assertThat(balancer.order(KEY, null)).containsExactly(c, a, b);
+        assertThat(balancer.order(KEY, null)).containsExactly(a, c, b);
+
+        b.markUp();
+        assertThat(balancer.order(KEY, null)).containsExactlyInAnyOrder(a, b, c);
     }
 
     @Test
     void singleHostIsAlwaysTheOrder() {
-        RoundRobinBalancer balancer = new RoundRobinBalancer(List.of(A));
+        RoundRobinBalancer balancer = new RoundRobinBalancer(List.of(a));
 
-        assertThat(balancer.order(KEY)).containsExactly(A);
-        assertThat(balancer.order(KEY)).containsExactly(A);
+        assertThat(balancer.order(KEY, null)).containsExactly(a);
+        assertThat(balancer.order(KEY, null)).containsExactly(a);
     }
 
     @Test
     void noHostsIsRejected() {
         assertThatThrownBy(() -> new RoundRobinBalancer(List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("hosts");
+                .hasMessage("upstreams: [] (expected: at least one)");
     }
 }
