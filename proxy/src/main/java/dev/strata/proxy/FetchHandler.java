@@ -308,7 +308,10 @@ final class FetchHandler implements HttpHandler {
         if (validating == null
                 || validating.reason() == LookupResult.Reason.REQUEST
                 || !LookupResult.mayServeStaleOnError(
-                        validating.response(), now, route.policy().maxStale())) {
+                        validating.response(),
+                        now,
+                        route.policy().maxStale(),
+                        Requests.directives(exchange, route.policy()))) {
             return false;
         }
         CachedResponse stale = validating.response();

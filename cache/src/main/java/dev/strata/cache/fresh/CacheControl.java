@@ -52,9 +52,13 @@ public final class CacheControl {
             while (i < n && line.charAt(i) != '=' && line.charAt(i) != ',') {
                 i++;
             }
-            String name = line.substring(nameStart, i).trim().toLowerCase(Locale.ROOT);
+            boolean hasValue = i < n && line.charAt(i) == '=';
+            // No whitespace may surround "=" (§5.2: token [ "=" ( token / quoted-string ) ]): "max-age
+            // =60" keeps its space and names no known directive; "max-age= 60" has an invalid value.
+            String rawName = line.substring(nameStart, i);
+            String name = (hasValue ? rawName : rawName.strip()).toLowerCase(Locale.ROOT);
             String value = "";
-            if (i < n && line.charAt(i) == '=') {
+            if (hasValue) {
                 i++;
                 if (i < n && line.charAt(i) == '"') {
                     StringBuilder quoted = new StringBuilder();
@@ -76,7 +80,7 @@ public final class CacheControl {
                     while (i < n && line.charAt(i) != ',') {
                         i++;
                     }
-                    value = line.substring(valueStart, i).trim();
+                    value = line.substring(valueStart, i).stripTrailing();
                 }
             }
             if (!name.isEmpty()) {

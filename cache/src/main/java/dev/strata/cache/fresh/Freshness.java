@@ -151,7 +151,10 @@ public record Freshness(
                     : Duration.ZERO;
         }
         @Nullable String lastModified = headers.first("Last-Modified");
-        if (lastModified != null && HEURISTICALLY_CACHEABLE.contains(status)) {
+        // §4.2.2: heuristics only for statuses cacheable by default or responses marked public.
+        if (lastModified != null
+                && (HEURISTICALLY_CACHEABLE.contains(status)
+                        || control.storageDirectives().has("public"))) {
             OptionalLong modifiedMillis = HttpDates.parse(lastModified);
             if (modifiedMillis.isPresent() && modifiedMillis.getAsLong() < dateMillis) {
                 long heuristic = (long) ((dateMillis - modifiedMillis.getAsLong()) * policy.heuristicFraction());

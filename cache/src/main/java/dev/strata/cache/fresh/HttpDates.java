@@ -19,26 +19,37 @@ import java.util.OptionalLong;
  * "Sunday") and so could not parse RFC 850 dates.
  */
 public final class HttpDates {
-    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern(
-                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
-            .withZone(ZoneOffset.UTC);
-    /** Two-digit years read as 1970 to 2069. */
-    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder()
-            .appendPattern("EEEE, dd-MMM-")
-            .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
-            .appendPattern(" HH:mm:ss 'GMT'")
-            .toFormatter(Locale.US)
-            .withZone(ZoneOffset.UTC);
+    private static final String IMF_FIXDATE_PATTERN = "EEE, dd MMM yyyy HH:mm:ss 'GMT'";
+    private static final DateTimeFormatter IMF_FIXDATE =
+            DateTimeFormatter.ofPattern(IMF_FIXDATE_PATTERN, Locale.US).withZone(ZoneOffset.UTC);
 
-    private static final DateTimeFormatter ASCTIME =
-            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
+    /**
+     * The forms a recipient accepts, names and "GMT" in any letter case (RFC 9111 §4.2: a cache
+     * SHOULD match dates case-insensitively); two-digit RFC 850 years read as 1970 to 2069.
+     */
+    private static final DateTimeFormatter[] PARSERS = {
+        parser(new DateTimeFormatterBuilder().appendPattern(IMF_FIXDATE_PATTERN)),
+        parser(new DateTimeFormatterBuilder()
+                .appendPattern("EEEE, dd-MMM-")
+                .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+                .appendPattern(" HH:mm:ss 'GMT'")),
+        parser(new DateTimeFormatterBuilder().appendPattern("EEE MMM ppd HH:mm:ss yyyy"))
+    };
+
+    private static DateTimeFormatter parser(DateTimeFormatterBuilder pattern) {
+        return new DateTimeFormatterBuilder()
+                .parseCaseInsensitive()
+                .append(pattern.toFormatter(Locale.US))
+                .toFormatter(Locale.US)
+                .withZone(ZoneOffset.UTC);
+    }
 
     private HttpDates() {}
 
     /** Epoch milliseconds of an HTTP-date; empty when the text is not one. */
     public static OptionalLong parse(String text) {
         String trimmed = text.trim();
-        for (DateTimeFormatter format : new DateTimeFormatter[] {IMF_FIXDATE, RFC_850, ASCTIME}) {
+        for (DateTimeFormatter format : PARSERS) {
             try {
                 return OptionalLong.of(
                         ZonedDateTime.parse(trimmed, format).toInstant().toEpochMilli());

@@ -1,6 +1,7 @@
 package dev.strata.cache.fresh;
 
 import dev.strata.cache.store.HeaderList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code Surrogate-Control} (W3C Edge Architecture 1.0) predates RFC 9213; we read its
  *       {@code max-age} only (the part before a {@code +}; a directive targeted at a named device
  *       with {@code ;name} is not for us) and its {@code no-store}. It is selected only when it has
- *       a {@code max-age}. Storage is still governed by {@code Cache-Control} as well: {@code
+ *       one of them. Storage is still governed by {@code Cache-Control} as well: {@code
  *       private} and {@code no-store} there still prevent storing.
  * </ul>
  */
@@ -56,12 +57,15 @@ final class ResponseControl {
         if (!surrogate.isEmpty()) {
             CacheControl parsed = CacheControl.parse(surrogate);
             @Nullable String maxAge = parsed.value("max-age");
+            Map<String, String> read = new HashMap<>();
             if (maxAge != null && maxAge.indexOf(';') < 0) {
                 int plus = maxAge.indexOf('+');
-                String primary = (plus < 0 ? maxAge : maxAge.substring(0, plus)).trim();
-                Map<String, String> read = parsed.has("no-store")
-                        ? Map.of("max-age", primary, "no-store", "")
-                        : Map.of("max-age", primary);
+                read.put("max-age", plus < 0 ? maxAge : maxAge.substring(0, plus));
+            }
+            if (parsed.has("no-store")) {
+                read.put("no-store", "");
+            }
+            if (!read.isEmpty()) {
                 return new ResponseControl(Source.SURROGATE_CONTROL, CacheControl.of(read), cacheControl);
             }
         }

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Members map to the string form a cache directive value has in {@code Cache-Control}, so that
  * {@link CacheControl} can read them: an Integer or Decimal to its text ({@code -5} and {@code 1.5}
- * then read as an invalid delta-seconds, like in {@code Cache-Control}), a String to its content, a
- * Token to itself, a Byte Sequence to its {@code :base64:} text, Boolean true (a bare key) and an
+ * then read as an invalid delta-seconds, like in {@code Cache-Control}), a String to its content in
+ * double quotes (so a String where a number is expected, {@code max-age="60"}, is as invalid as a
+ * decimal: RFC 9213 §2.1 says such values are not to be used), a Token to itself, a Byte Sequence to its {@code :base64:} text, Boolean true (a bare key) and an
  * Inner List to the empty string. Boolean false ({@code no-store=?0}) removes the key: the
  * directive is absent. Parameters are parsed and ignored. A later duplicate key replaces an earlier
  * one (§4.2.2).
@@ -181,7 +182,7 @@ final class StructuredDictionary {
                 value.append(escaped);
                 pos++;
             } else if (c == '"') {
-                return value.toString();
+                return value.insert(0, '"').append('"').toString();
             } else if (c < 0x20 || c > 0x7e) {
                 throw new SyntaxException();
             } else {

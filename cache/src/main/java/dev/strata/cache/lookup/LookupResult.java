@@ -165,7 +165,8 @@ public sealed interface LookupResult
     /**
      * Whether the stored response may answer a request whose validation or fetch failed (an
      * unreachable upstream, a timeout, or a 500, 502, 503 or 504; RFC 5861 §4): fresh, or stale by
-     * less than its {@code stale-if-error} and the site's {@code max-stale}; never with {@code
+     * less than its {@code stale-if-error} (or the request's, when longer) and the site's {@code
+     * max-stale}; never with {@code
      * must-revalidate}, {@code proxy-revalidate}, {@code s-maxage} or {@code no-cache} (RFC 9111
      * §4.2.4). Not for a request whose own directives refused the stored response ({@link
      * Reason#REQUEST}): its client asked for validation.
@@ -173,8 +174,10 @@ public sealed interface LookupResult
      * @param stored the stored response
      * @param nowMillis now (epoch ms)
      * @param siteMaxStale the site's cap on staleness
+     * @param request the failed request's directives, for its own {@code stale-if-error}
      */
-    static boolean mayServeStaleOnError(CachedResponse stored, long nowMillis, Duration siteMaxStale) {
+    public static boolean mayServeStaleOnError(
+            CachedResponse stored, long nowMillis, Duration siteMaxStale, RequestDirectives request) {
         Freshness freshness = stored.freshness();
         if (freshness.forbidsStale()) {
             return false;
@@ -184,7 +187,12 @@ public sealed interface LookupResult
             return true;
         }
         Duration staleness = remaining.negated();
-        return within(staleness, freshness.staleIfError()) && within(staleness, siteMaxStale);
+        boolean allowed = within(staleness, freshness.staleIfError())
+                || (request.staleIfError().isPresent()
+                        && within(
+                                staleness,
+                                Duration.ofSeconds(request.staleIfError().getAsLong())));
+        return allowed && within(staleness, siteMaxStale);
     }
 
     /** Whether {@code staleness} is inside a half-open window {@code [0, window)}. */

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param minFresh how long, in seconds, the response must stay fresh (§5.2.1.3)
  * @param onlyIfCached the client wants a stored response or a 504 (§5.2.1.7); see {@link
  *     LookupResult#decide}
+ * @param staleIfError how long past its lifetime, in seconds, the client accepts a response when
+ *     the upstream fails (RFC 5861 §4), on top of what the response itself allows
  */
 public record RequestDirectives(
         boolean noCache,
@@ -36,20 +38,29 @@ public record RequestDirectives(
         OptionalLong maxAge,
         OptionalLong maxStale,
         OptionalLong minFresh,
-        boolean onlyIfCached) {
+        boolean onlyIfCached,
+        OptionalLong staleIfError) {
     /** The {@link #maxStale} of a bare {@code max-stale}: any staleness. */
     public static final long UNLIMITED = Long.MAX_VALUE;
 
     private static final RequestDirectives NONE = new RequestDirectives(
-            false, false, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), false);
+            false,
+            false,
+            OptionalLong.empty(),
+            OptionalLong.empty(),
+            OptionalLong.empty(),
+            false,
+            OptionalLong.empty());
 
     public RequestDirectives {
         requireNonNull(maxAge, "maxAge");
         requireNonNull(maxStale, "maxStale");
         requireNonNull(minFresh, "minFresh");
+        requireNonNull(staleIfError, "staleIfError");
         checkNotNegative("maxAge", maxAge);
         checkNotNegative("maxStale", maxStale);
         checkNotNegative("minFresh", minFresh);
+        checkNotNegative("staleIfError", staleIfError);
     }
 
     private static void checkNotNegative(String name, OptionalLong seconds) {
@@ -77,7 +88,13 @@ public record RequestDirectives(
             boolean pragmaNoCache = hasPragmaNoCache(request) && !policy.ignoreClientNoCache();
             return pragmaNoCache
                     ? new RequestDirectives(
-                            true, false, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), false)
+                            true,
+                            false,
+                            OptionalLong.empty(),
+                            OptionalLong.empty(),
+                            OptionalLong.empty(),
+                            false,
+                            OptionalLong.empty())
                     : NONE;
         }
         CacheControl cc = CacheControl.parse(lines);
@@ -99,7 +116,8 @@ public record RequestDirectives(
                         ? OptionalLong.empty()
                         : OptionalLong.of(maxStale.isEmpty() ? UNLIMITED : CacheControl.deltaSeconds(maxStale)),
                 cc.seconds("min-fresh"),
-                cc.has("only-if-cached"));
+                cc.has("only-if-cached"),
+                cc.seconds("stale-if-error"));
     }
 
     private static boolean hasPragmaNoCache(HeaderList request) {

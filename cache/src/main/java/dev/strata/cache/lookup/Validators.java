@@ -80,9 +80,10 @@ public final class Validators {
      */
     public static HeaderList conditionalRequestHeaders(CachedResponse stored) {
         List<HeaderList.Field> fields = new ArrayList<>(2);
-        @Nullable String etag = stored.headers().first("ETag");
-        if (etag != null && !etag.isBlank()) {
-            fields.add(new HeaderList.Field("If-None-Match", etag.trim()));
+        // The tag in its quoted form: an origin's sloppy "ETag: abc" goes back as "abc" (RFC 9110 §8.8.3).
+        @Nullable EntityTag etag = etagOf(stored.headers());
+        if (etag != null) {
+            fields.add(new HeaderList.Field("If-None-Match", etag.toString()));
         }
         @Nullable String lastModified = stored.headers().first("Last-Modified");
         if (lastModified != null && HttpDates.parse(lastModified).isPresent()) {

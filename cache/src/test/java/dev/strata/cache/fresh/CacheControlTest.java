@@ -36,10 +36,21 @@ class CacheControlTest {
 
     @Test
     void whitespaceAroundDirectivesIsIgnored() {
-        CacheControl cc = parse("  max-age = 7 ,\tno-cache ,, ");
+        CacheControl cc = parse("  max-age=7 ,\tno-cache ,, ");
 
         assertThat(cc.seconds("max-age")).hasValue(7);
         assertThat(cc.has("no-cache")).isTrue();
+    }
+
+    @Test
+    void whitespaceAroundTheEqualsSignMakesTheDirectiveInvalid() {
+        assertThat(parse("max-age =7").seconds("max-age"))
+                .as("no directive named max-age")
+                .isEmpty();
+        assertThat(parse("max-age= 7").seconds("max-age"))
+                .as("an invalid value reads as 0")
+                .hasValue(0);
+        assertThat(parse("max-age =7, public").has("public")).isTrue();
     }
 
     @Test

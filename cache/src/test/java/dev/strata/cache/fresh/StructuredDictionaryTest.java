@@ -25,7 +25,7 @@ class StructuredDictionaryTest {
                 .containsExactly(
                         entry("max-age", "600"),
                         entry("no-store", ""),
-                        entry("private", "set-cookie"),
+                        entry("private", "\"set-cookie\""),
                         entry("x", "tok/en"),
                         entry("y", ":aGk=:"),
                         entry("z", ""));

@@ -243,37 +243,49 @@ class LookupResultTest {
     void staleIfErrorServesWithinItsWindow() {
         CachedResponse stored = stored(Duration.ZERO, Duration.ofMinutes(5), false, false);
 
-        assertThat(LookupResult.mayServeStaleOnError(stored, T + 1_000, DAY))
+        assertThat(LookupResult.mayServeStaleOnError(stored, T + 1_000, DAY, RequestDirectives.none()))
                 .as("fresh")
                 .isTrue();
-        assertThat(LookupResult.mayServeStaleOnError(stored, T + 60_000, DAY)).isTrue();
-        assertThat(LookupResult.mayServeStaleOnError(stored, T + 359_999, DAY)).isTrue();
-        assertThat(LookupResult.mayServeStaleOnError(stored, T + 360_000, DAY)).isFalse();
+        assertThat(LookupResult.mayServeStaleOnError(stored, T + 60_000, DAY, RequestDirectives.none()))
+                .isTrue();
+        assertThat(LookupResult.mayServeStaleOnError(stored, T + 359_999, DAY, RequestDirectives.none()))
+                .isTrue();
+        assertThat(LookupResult.mayServeStaleOnError(stored, T + 360_000, DAY, RequestDirectives.none()))
+                .isFalse();
     }
 
     @Test
     void staleIfErrorIsCappedByTheSite() {
         CachedResponse stored = stored(Duration.ZERO, Duration.ofDays(7), false, false);
 
-        assertThat(LookupResult.mayServeStaleOnError(stored, T + 60_000 + DAY.toMillis() - 1, DAY))
+        assertThat(LookupResult.mayServeStaleOnError(
+                        stored, T + 60_000 + DAY.toMillis() - 1, DAY, RequestDirectives.none()))
                 .isTrue();
-        assertThat(LookupResult.mayServeStaleOnError(stored, T + 60_000 + DAY.toMillis(), DAY))
+        assertThat(LookupResult.mayServeStaleOnError(
+                        stored, T + 60_000 + DAY.toMillis(), DAY, RequestDirectives.none()))
                 .isFalse();
     }
 
     @Test
     void staleIfErrorIsForbiddenByMustRevalidateAndNoCache() {
         assertThat(LookupResult.mayServeStaleOnError(
-                        stored(Duration.ZERO, Duration.ofMinutes(5), true, false), T + 61_000, DAY))
+                        stored(Duration.ZERO, Duration.ofMinutes(5), true, false),
+                        T + 61_000,
+                        DAY,
+                        RequestDirectives.none()))
                 .isFalse();
         assertThat(LookupResult.mayServeStaleOnError(
-                        stored(Duration.ZERO, Duration.ofMinutes(5), false, true), T + 1_000, DAY))
+                        stored(Duration.ZERO, Duration.ofMinutes(5), false, true),
+                        T + 1_000,
+                        DAY,
+                        RequestDirectives.none()))
                 .isFalse();
     }
 
     @Test
     void withoutStaleIfErrorAStaleResponseIsNotServedOnError() {
-        assertThat(LookupResult.mayServeStaleOnError(plain(), T + 60_000, DAY)).isFalse();
+        assertThat(LookupResult.mayServeStaleOnError(plain(), T + 60_000, DAY, RequestDirectives.none()))
+                .isFalse();
     }
 
     @Test
@@ -297,7 +309,8 @@ class LookupResultTest {
                 OptionalLong.empty(),
                 maxStale ? OptionalLong.of(RequestDirectives.UNLIMITED) : OptionalLong.empty(),
                 OptionalLong.empty(),
-                false);
+                false,
+                OptionalLong.empty());
 
         LookupResult result =
                 LookupResult.decide(stored, request, T + nowOffset, Duration.ofSeconds(siteMaxStaleSeconds));

@@ -98,7 +98,13 @@ class RequestDirectivesTest {
     @Test
     void negativeSecondsAreRejected() {
         assertThatThrownBy(() -> new RequestDirectives(
-                        false, false, OptionalLong.of(-1), OptionalLong.empty(), OptionalLong.empty(), false))
+                        false,
+                        false,
+                        OptionalLong.of(-1),
+                        OptionalLong.empty(),
+                        OptionalLong.empty(),
+                        false,
+                        OptionalLong.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxAge");
     }
