@@ -1,5 +1,7 @@
 package dev.strata.proxy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.fresh.Storability;
 import dev.strata.cache.key.CacheKey;
@@ -10,8 +12,10 @@ import dev.strata.cache.store.HeaderList;
 import dev.strata.cache.store.TieredCache;
 import dev.strata.config.CachePolicyConfig;
 import dev.strata.upstream.UpstreamResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +27,26 @@ import org.slf4j.LoggerFactory;
  * <p>A response with {@code Vary} is stored as a variant (RFC 9111 §4.1): under the {@link
  * VaryKey} its nominated fields take in the request that fetched it, as that request was sent
  * upstream ({@link Requests#fillHeaders}), with its URL's marker naming those fields.
+ *
+ * <p>A fill or revalidation takes the URL's {@link #generation} when it starts and stores its
+ * answer only if no invalidation came meanwhile: an answer fetched before a {@code POST} changed
+ * the resource must not be stored after the {@code POST} removed the old entry (RFC 9111 §4.4).
  */
 final class CacheWriter {
     private static final Logger log = LoggerFactory.getLogger(CacheWriter.class);
 
     private final TieredCache cache;
     private final DiskLanes lanes;
+    /**
+     * The generation of each recently invalidated URL. Bounded: an entry older than any fill can be
+     * (or pushed out by 100,000 later invalidations) is forgotten, and its URL reads generation 0.
+     */
+    private final Cache<CacheKey, Long> invalidated = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .build();
+
+    private final AtomicLong generations = new AtomicLong();
 
     CacheWriter(TieredCache cache, DiskLanes lanes) {
         this.cache = cache;
@@ -50,31 +68,42 @@ final class CacheWriter {
                         policy));
     }
 
+    /** The URL's generation: it changes with every invalidation of the URL. Non-blocking. */
+    long generation(CacheKey key) {
+        Long generation = invalidated.getIfPresent(key);
+        return generation == null ? 0 : generation;
+    }
+
     /**
      * Stores {@code response} for {@code key}: as the URL's one response, or as the variant its
-     * {@code Vary} and {@code sentUpstream} select.
+     * {@code Vary} and {@code sentUpstream} select; nothing when the URL was invalidated since the
+     * request that fetched it started.
      *
      * @param sentUpstream the header fields of the request that fetched or validated the response,
      *     as sent upstream
+     * @param generation the URL's {@link #generation} when that request started
+     * @return whether it was stored
      */
-    void store(CacheKey key, HeaderList sentUpstream, CachedResponse response) {
+    boolean store(CacheKey key, HeaderList sentUpstream, CachedResponse response, long generation) {
+        if (generation(key) != generation) {
+            log.debug("not storing {}: invalidated while it was being fetched", key);
+            return false;
+        }
         List<String> fields = VaryKey.fieldNames(response.headers().all("Vary"));
         if (fields.isEmpty()) {
             cache.storeInMemory(key, response);
             onDisk(key, () -> cache.disk().store(key, response));
         } else if (VaryKey.isAny(fields)) {
             log.debug("not storing {}: Vary: * matches no later request", key); // Storability refuses these
+            return false;
         } else {
             VaryKey variant = VaryKey.of(key, fields, sentUpstream::all);
             cache.storeInMemory(variant, response);
             onDisk(key, () -> cache.disk().store(variant, response));
         }
+        return true;
     }
 
-    /**
-     * Removes the URL's entry and all its variants: memory at once, then disk on the lane and memory
-     * once more, so a disk hit queued before the invalidation cannot promote an old entry back.
-     */
     /**
      * A stored entry refreshed by a matching 304 (RFC 9111 §4.3.4), as the client being answered
      * gets it: per-client fields of the 304 (a cookie) included; {@link #storeRefreshed} keeps them
@@ -94,6 +123,7 @@ final class CacheWriter {
      * 304's fields made it unstorable (§3: {@code private}, {@code no-store}).
      *
      * @param request the request the refresh answered, for the Authorization rules of §3.5
+     * @param generation the URL's {@link #generation} when the validation started
      * @return whether the refreshed entry was stored
      */
     boolean storeRefreshed(
@@ -101,7 +131,8 @@ final class CacheWriter {
             HeaderList sentUpstream,
             HeaderList request,
             CachedResponse refreshed,
-            CachePolicyConfig policy) {
+            CachePolicyConfig policy,
+            long generation) {
         CachedResponse shared = new CachedResponse(
                 refreshed.status(),
                 refreshed.headers().without(Requests.PER_CLIENT_RESPONSE_FIELDS),
@@ -109,8 +140,7 @@ final class CacheWriter {
                 refreshed.storedAtMillis(),
                 refreshed.freshness());
         if (Storability.isStorable("GET", shared.status(), request, shared.headers(), policy)) {
-            store(key, sentUpstream, shared);
-            return true;
+            return store(key, sentUpstream, shared, generation);
         }
         invalidate(key);
         return false;
@@ -132,6 +162,7 @@ final class CacheWriter {
      * disk after a memory eviction or a restart.
      */
     void invalidate(CacheKey key) {
+        invalidated.put(key, generations.incrementAndGet());
         cache.memory().invalidate(key);
         lanes.executeAlways(key, () -> {
             cache.disk().invalidate(key);

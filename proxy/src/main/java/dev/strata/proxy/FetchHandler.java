@@ -124,11 +124,18 @@ final class FetchHandler implements HttpHandler {
                 cacheable ? key.pathAndQuery() : targetOf(exchange),
                 forwarded,
                 body);
+        exchange.putAttachment(ProxyKeys.GENERATION, writer.generation(key));
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> client.exchange(
                         route.order(key, clientAddress(exchange)), request, maxObjectBytes)
                 .whenComplete((fetched, failure) -> exchange.dispatch(
                         exchange.getIoThread(),
                         ex -> complete(ex, route, key, clientHeaders, fill, validating, fetched, failure))));
+    }
+
+    /** The URL's generation when this exchange's fill started ({@link CacheWriter#generation}). */
+    private static long generation(HttpServerExchange exchange) {
+        Long generation = exchange.getAttachment(ProxyKeys.GENERATION);
+        return generation == null ? 0 : generation;
     }
 
     private static @Nullable InetAddress clientAddress(HttpServerExchange exchange) {
@@ -194,7 +201,8 @@ final class FetchHandler implements HttpHandler {
             if (response.status() == 304) {
                 if (Validators.matches(stored, response.headers())) {
                     CachedResponse refreshed = CacheWriter.refreshed(stored, response, route.policy());
-                    boolean kept = writer.storeRefreshed(key, fill, clientHeaders, refreshed, route.policy());
+                    boolean kept = writer.storeRefreshed(
+                            key, fill, clientHeaders, refreshed, route.policy(), generation(exchange));
                     responses.sendStored(
                             exchange,
                             refreshed,
@@ -231,7 +239,7 @@ final class FetchHandler implements HttpHandler {
             return;
         }
         CachedResponse stored = CacheWriter.toStored(response, route.policy());
-        writer.store(key, fill, stored);
+        boolean kept = writer.store(key, fill, stored, generation(exchange));
         // This client gets the response as fetched (its cookie included); later ones what is stored.
         responses.send(
                 exchange,
@@ -241,7 +249,7 @@ final class FetchHandler implements HttpHandler {
                 CacheStatus.MISS,
                 stored.age(now),
                 status.fwd(validating == null ? CacheStatusField.Fwd.URI_MISS : validating.fwd())
-                        .stored(true)
+                        .stored(kept)
                         .ttl(stored.ttl(now))
                         .build()
                         .format());

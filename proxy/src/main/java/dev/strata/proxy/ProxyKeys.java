@@ -12,6 +12,9 @@ final class ProxyKeys {
     /** The request's cache key, set by {@link LookupHandler}. */
     static final AttachmentKey<CacheKey> CACHE_KEY = AttachmentKey.create(CacheKey.class);
 
+    /** The URL's {@link CacheWriter#generation} when this exchange's fill started. */
+    static final AttachmentKey<Long> GENERATION = AttachmentKey.create(Long.class);
+
     /** A stored entry that must be validated upstream before use, set by {@link LookupHandler}. */
     static final AttachmentKey<LookupResult.MustValidate> VALIDATING =
             AttachmentKey.create(LookupResult.MustValidate.class);

@@ -63,10 +63,11 @@ final class Revalidator {
                 key.pathAndQuery(),
                 nominated.plus(Validators.conditionalRequestHeaders(stored)),
                 NO_BODY);
+        long generation = writer.generation(key);
         try {
             client.fetch(route.order(key, null), request, maxObjectBytes).whenComplete((response, failure) -> {
                 try {
-                    apply(route, key, stored, nominated, response);
+                    apply(route, key, stored, nominated, response, generation);
                 } finally {
                     inFlight.remove(entryKey);
                 }
@@ -82,7 +83,8 @@ final class Revalidator {
             CacheKey key,
             CachedResponse stored,
             HeaderList sentUpstream,
-            @Nullable UpstreamResponse response) {
+            @Nullable UpstreamResponse response,
+            long generation) {
         if (response == null) {
             return; // the stale entry stays; its stale-if-error window decides what clients get
         }
@@ -95,10 +97,11 @@ final class Revalidator {
                     sentUpstream,
                     HeaderList.of(),
                     CacheWriter.refreshed(stored, response, route.policy()),
-                    route.policy());
+                    route.policy(),
+                    generation);
         } else if (Storability.isStorable(
                 "GET", response.status(), HeaderList.of(), response.headers(), route.policy())) {
-            writer.store(key, sentUpstream, CacheWriter.toStored(response, route.policy()));
+            writer.store(key, sentUpstream, CacheWriter.toStored(response, route.policy()), generation);
         } else {
             log.debug("background revalidation of {} got {}; the stale entry stays", key, response.status());
         }
