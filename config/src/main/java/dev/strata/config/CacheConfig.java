@@ -13,9 +13,15 @@ import java.nio.file.Path;
  * @param maxObjectSize responses larger than this are passed through, not stored
  * @param maxMemoryObjectSize responses larger than this are stored on disk only, never in memory,
  *     so a few large objects cannot push out many small hot ones
+ * @param collapse how concurrent misses for one URL share one fetch
  */
 public record CacheConfig(
-        Path dir, ByteSize memory, ByteSize disk, ByteSize maxObjectSize, ByteSize maxMemoryObjectSize) {
+        Path dir,
+        ByteSize memory,
+        ByteSize disk,
+        ByteSize maxObjectSize,
+        ByteSize maxMemoryObjectSize,
+        CollapseConfig collapse) {
     /** The default {@link #maxMemoryObjectSize}. */
     public static final ByteSize DEFAULT_MAX_MEMORY_OBJECT_SIZE = ByteSize.ofMebibytes(8);
 
@@ -25,11 +31,17 @@ public record CacheConfig(
         requireNonNull(disk, "disk");
         requireNonNull(maxObjectSize, "maxObjectSize");
         requireNonNull(maxMemoryObjectSize, "maxMemoryObjectSize");
+        requireNonNull(collapse, "collapse");
     }
 
-    /** With the default {@link #maxMemoryObjectSize}. */
+    /** With the default {@link #maxMemoryObjectSize} and collapsing. */
     public CacheConfig(Path dir, ByteSize memory, ByteSize disk, ByteSize maxObjectSize) {
         this(dir, memory, disk, maxObjectSize, DEFAULT_MAX_MEMORY_OBJECT_SIZE);
+    }
+
+    /** With the default collapsing. */
+    public CacheConfig(Path dir, ByteSize memory, ByteSize disk, ByteSize maxObjectSize, ByteSize maxMemoryObjectSize) {
+        this(dir, memory, disk, maxObjectSize, maxMemoryObjectSize, CollapseConfig.defaults());
     }
 
     /** 256MiB of memory and 4GiB of disk under {@code dir}, objects up to 64MiB, in memory up to 8MiB. */
@@ -39,6 +51,6 @@ public record CacheConfig(
 
     /** This configuration with another disk-tier directory. */
     public CacheConfig withDir(Path newDir) {
-        return new CacheConfig(newDir, memory, disk, maxObjectSize, maxMemoryObjectSize);
+        return new CacheConfig(newDir, memory, disk, maxObjectSize, maxMemoryObjectSize, collapse);
     }
 }

@@ -1,5 +1,6 @@
 package dev.strata.proxy;
 
+import dev.strata.cache.collapse.RequestCollapser;
 import dev.strata.cache.fresh.CacheControl;
 import dev.strata.cache.fresh.CacheStatus;
 import dev.strata.cache.fresh.Storability;
@@ -132,6 +133,20 @@ final class FetchHandler implements HttpHandler {
                         ex -> complete(ex, route, key, clientHeaders, fill, validating, fetched, failure))));
     }
 
+    /**
+     * Wakes the requests waiting for this exchange's fetch, if it leads one; otherwise the end of
+     * the exchange does ({@link LookupHandler}).
+     *
+     * @param pass the answer is not stored: they fetch for themselves, and the URL stops collapsing
+     *     for a while (hit-for-pass)
+     */
+    private static void releaseWaiters(HttpServerExchange exchange, boolean pass) {
+        RequestCollapser.Leader leader = exchange.getAttachment(ProxyKeys.LEADER);
+        if (leader != null) {
+            leader.release(pass);
+        }
+    }
+
     /** The URL's generation when this exchange's fill started ({@link CacheWriter#generation}). */
     private static long generation(HttpServerExchange exchange) {
         Long generation = exchange.getAttachment(ProxyKeys.GENERATION);
@@ -225,6 +240,9 @@ final class FetchHandler implements HttpHandler {
             }
         }
         if (!Storability.isStorable("GET", response.status(), clientHeaders, response.headers(), route.policy())) {
+            // Waiters fetch for themselves now, and later misses stop waiting: this URL's answers are
+            // not stored. An error is not such an answer: its waiters look up again and one retries.
+            releaseWaiters(exchange, response.status() < 500);
             responses.send(
                     exchange,
                     response.status(),
@@ -240,6 +258,7 @@ final class FetchHandler implements HttpHandler {
         }
         CachedResponse stored = CacheWriter.toStored(response, route.policy());
         boolean kept = writer.store(key, fill, stored, generation(exchange));
+        releaseWaiters(exchange, false); // they find it in memory
         // This client gets the response as fetched (its cookie included); later ones what is stored.
         responses.send(
                 exchange,
@@ -274,6 +293,7 @@ final class FetchHandler implements HttpHandler {
         if (!Requests.isCacheableMethod(exchange) && streaming.status() < 400 && !Requests.isSafeMethod(exchange)) {
             invalidate(route, key, streaming.headers());
         }
+        releaseWaiters(exchange, streaming.status() < 500); // too large to store: they fetch in parallel
         responses.head(
                 exchange,
                 streaming.status(),

@@ -1,14 +1,18 @@
 package dev.strata.proxy;
 
+import dev.strata.cache.collapse.RequestCollapser;
 import dev.strata.cache.fresh.CacheStatus;
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.lookup.CacheStatusField;
 import dev.strata.cache.lookup.LookupResult;
 import dev.strata.cache.lookup.RequestDirectives;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.TieredCache;
+import dev.strata.config.CollapseConfig;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
 import java.time.Clock;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +30,10 @@ import org.jspecify.annotations.Nullable;
  * request fields that select a variant; the request's values of those fields, as a fill would
  * forward them, give the variant to use (memory on the I/O thread, disk on the URL's lane like any
  * other disk work for it). A HEAD is answered from the GET variant it selects.
+ *
+ * <p>Misses and validations are collapsed ({@link RequestCollapser}): the first request for a key
+ * fetches, the others wait (off any thread) and then look up again, normally finding what the
+ * first one stored; their answer says {@code collapsed} in {@code Cache-Status}.
  */
 final class LookupHandler implements HttpHandler {
     private final Router router;
@@ -34,6 +42,8 @@ final class LookupHandler implements HttpHandler {
     private final Clock clock;
     private final Responses responses;
     private final Revalidator revalidator;
+    private final RequestCollapser collapser;
+    private final CollapseConfig collapse;
     private final HttpHandler next;
 
     LookupHandler(
@@ -43,6 +53,8 @@ final class LookupHandler implements HttpHandler {
             Clock clock,
             Responses responses,
             Revalidator revalidator,
+            RequestCollapser collapser,
+            CollapseConfig collapse,
             HttpHandler next) {
         this.router = router;
         this.cache = cache;
@@ -50,6 +62,8 @@ final class LookupHandler implements HttpHandler {
         this.clock = clock;
         this.responses = responses;
         this.revalidator = revalidator;
+        this.collapser = collapser;
+        this.collapse = collapse;
         this.next = next;
     }
 
@@ -128,17 +142,16 @@ final class LookupHandler implements HttpHandler {
             throws Exception {
         long now = clock.millis();
         if (result instanceof LookupResult.Hit hit) {
+            // A request that waited for another's fetch was forwarded, collapsed (RFC 9211 §2.6).
+            CacheStatusField.Builder status = exchange.getAttachment(ProxyKeys.COLLAPSED) == null
+                    ? responses.cacheStatus().hit()
+                    : responses.cacheStatus().fwd(CacheStatusField.Fwd.URI_MISS).collapsed(true);
             responses.sendStored(
                     exchange,
                     hit.response(),
                     CacheStatus.HIT,
                     hit.age(),
-                    responses
-                            .cacheStatus()
-                            .hit()
-                            .ttl(hit.response().ttl(now))
-                            .build()
-                            .format());
+                    status.ttl(hit.response().ttl(now)).build().format());
         } else if (result instanceof LookupResult.Stale stale) {
             if (stale.revalidateInBackground()) {
                 revalidator.revalidate(route, key, stale.response(), Requests.fillHeaders(exchange));
@@ -162,8 +175,44 @@ final class LookupHandler implements HttpHandler {
             if (result instanceof LookupResult.MustValidate validate) {
                 exchange.putAttachment(ProxyKeys.VALIDATING, validate);
             }
-            next.handleRequest(exchange);
+            if (mayFetch(exchange, key)) {
+                next.handleRequest(exchange);
+            }
         }
+    }
+
+    /**
+     * Whether this exchange fetches now: as its key's leader (released when the exchange ends, if
+     * the fetch did not release earlier), when the key is not collapsed, or after waiting too long.
+     * Otherwise it waits for the leader and then starts over with a fresh lookup.
+     */
+    private boolean mayFetch(HttpServerExchange exchange, CacheKey key) {
+        if (!collapse.enabled() || exchange.getAttachment(ProxyKeys.NO_COLLAPSE) != null) {
+            return true;
+        }
+        RequestCollapser.Ticket ticket = collapser.join(key, collapse.timeout());
+        if (ticket instanceof RequestCollapser.Leader leader) {
+            exchange.putAttachment(ProxyKeys.LEADER, leader);
+            exchange.addExchangeCompleteListener((done, nextListener) -> {
+                leader.release(false);
+                nextListener.proceed();
+            });
+            return true;
+        }
+        if (ticket instanceof RequestCollapser.Waiter waiter) {
+            exchange.dispatch(
+                    SameThreadExecutor.INSTANCE, () -> waiter.released().whenComplete((released, timeout) -> {
+                        exchange.removeAttachment(ProxyKeys.CACHE_KEY);
+                        exchange.removeAttachment(ProxyKeys.VALIDATING);
+                        exchange.putAttachment(ProxyKeys.COLLAPSED, Boolean.TRUE);
+                        if (timeout != null) {
+                            exchange.putAttachment(ProxyKeys.NO_COLLAPSE, Boolean.TRUE);
+                        }
+                        exchange.dispatch(exchange.getIoThread(), this);
+                    }));
+            return false;
+        }
+        return true; // hit-for-pass
     }
 
     @Override

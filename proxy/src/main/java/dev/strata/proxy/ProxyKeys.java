@@ -1,5 +1,6 @@
 package dev.strata.proxy;
 
+import dev.strata.cache.collapse.RequestCollapser;
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.lookup.LookupResult;
 import io.undertow.util.AttachmentKey;
@@ -18,6 +19,15 @@ final class ProxyKeys {
     /** A stored entry that must be validated upstream before use, set by {@link LookupHandler}. */
     static final AttachmentKey<LookupResult.MustValidate> VALIDATING =
             AttachmentKey.create(LookupResult.MustValidate.class);
+
+    /** This exchange fetches for the others waiting on its key; it releases them ({@link LookupHandler}). */
+    static final AttachmentKey<RequestCollapser.Leader> LEADER = AttachmentKey.create(RequestCollapser.Leader.class);
+
+    /** This exchange waited for another's fetch before it looked up again. */
+    static final AttachmentKey<Boolean> COLLAPSED = AttachmentKey.create(Boolean.class);
+
+    /** This exchange waited too long for another's fetch: it fetches itself. */
+    static final AttachmentKey<Boolean> NO_COLLAPSE = AttachmentKey.create(Boolean.class);
 
     private ProxyKeys() {}
 }

@@ -2,6 +2,7 @@ package dev.strata.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.strata.cache.collapse.RequestCollapser;
 import dev.strata.cache.store.CacheStorageException;
 import dev.strata.cache.store.CacheTier;
 import dev.strata.cache.store.DiskTier;
@@ -72,6 +73,7 @@ public final class ProxyNode implements AutoCloseable {
 
     private final Spec spec;
     private final TieredCache cache;
+    private final RequestCollapser collapser;
     private final DiskLanes diskExecutor;
     private final UpstreamClient client;
     private final GracefulShutdownHandler graceful;
@@ -81,12 +83,14 @@ public final class ProxyNode implements AutoCloseable {
     private ProxyNode(
             Spec spec,
             TieredCache cache,
+            RequestCollapser collapser,
             DiskLanes diskExecutor,
             UpstreamClient client,
             GracefulShutdownHandler graceful,
             Undertow undertow) {
         this.spec = spec;
         this.cache = cache;
+        this.collapser = collapser;
         this.diskExecutor = diskExecutor;
         this.client = client;
         this.graceful = graceful;
@@ -138,6 +142,8 @@ public final class ProxyNode implements AutoCloseable {
         UpstreamClient client = new UpstreamClient(spec.upstream(), spec.name(), spec.clock());
         Responses responses = new Responses(spec.name(), spec.role().equals("edge"));
         CacheWriter writer = new CacheWriter(cache, diskExecutor);
+        RequestCollapser collapser =
+                new RequestCollapser(spec.cache().collapse().hitForPass(), System::nanoTime);
         long maxObjectBytes = spec.cache().maxObjectSize().bytes();
         HttpHandler chain = new AdmissionHandler(
                 spec.limits(),
@@ -149,6 +155,8 @@ public final class ProxyNode implements AutoCloseable {
                         spec.clock(),
                         responses,
                         new Revalidator(client, writer, maxObjectBytes),
+                        collapser,
+                        spec.cache().collapse(),
                         new FetchHandler(
                                 writer,
                                 client,
@@ -184,7 +192,7 @@ public final class ProxyNode implements AutoCloseable {
                                     : e.getCause().getMessage()),
                     e);
         }
-        ProxyNode node = new ProxyNode(spec, cache, diskExecutor, client, graceful, undertow);
+        ProxyNode node = new ProxyNode(spec, cache, collapser, diskExecutor, client, graceful, undertow);
         log.info(
                 "{} {} listening on {} (cache {})",
                 spec.role(),
@@ -212,6 +220,11 @@ public final class ProxyNode implements AutoCloseable {
     /** The node's cache, for tests and admin endpoints. */
     public TieredCache cache() {
         return cache;
+    }
+
+    /** The node's request collapsing, for its counters. */
+    public RequestCollapser collapser() {
+        return collapser;
     }
 
     /**

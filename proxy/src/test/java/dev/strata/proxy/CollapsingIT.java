@@ -1,0 +1,221 @@
+package dev.strata.proxy;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.strata.config.EdgeConfig;
+import dev.strata.config.StrataConfig;
+import io.undertow.Undertow;
+import io.undertow.util.Headers;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Request collapsing (issue #4): concurrent misses for one URL cost the origin one fetch, on one
+ * node and across edges and shields; uncacheable answers are not serialised.
+ */
+class CollapsingIT {
+    private static final byte[] BODY = new byte[64 * 1024];
+
+    static {
+        new Random(7).nextBytes(BODY);
+    }
+
+    @TempDir
+    @SuppressWarnings("NullAway.Init")
+    Path dir;
+
+    private final Nodes nodes = new Nodes();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, AtomicInteger> originRequests = new ConcurrentHashMap<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    /**
+     * The origin: {@code /held*} waits (off its I/O thread) until the test releases it, {@code
+     * /private*} answers {@code private}; every answer is {@link #BODY}.
+     */
+    private final Undertow origin = Undertow.builder()
+            .addHttpListener(0, "127.0.0.1")
+            .setHandler(exchange -> {
+                String path = exchange.getRequestPath();
+                originRequests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                exchange.dispatch(worker -> {
+                    if (path.startsWith("/held")) {
+                        release.await(60, SECONDS);
+                    }
+                    worker.getResponseHeaders()
+                            .put(Headers.CACHE_CONTROL, path.startsWith("/private") ? "private" : "max-age=600");
+                    worker.getResponseSender().send(ByteBuffer.wrap(BODY));
+                });
+            })
+            .build();
+
+    @BeforeEach
+    void startOrigin() {
+        origin.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        release.countDown();
+        nodes.close();
+        origin.stop();
+    }
+
+    private URI originUri() {
+        int port = ((InetSocketAddress) origin.getListenerInfo().get(0).getAddress()).getPort();
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    private int originCount(String path) {
+        AtomicInteger count = originRequests.get(path);
+        return count == null ? 0 : count.get();
+    }
+
+    private List<CompletableFuture<HttpResponse<byte[]>>> fire(List<URI> bases, String path, int count) {
+        List<CompletableFuture<HttpResponse<byte[]>>> responses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            URI uri = bases.get(i % bases.size()).resolve(path);
+            responses.add(http.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        return responses;
+    }
+
+    private static List<HttpResponse<byte[]>> all(List<CompletableFuture<HttpResponse<byte[]>>> futures)
+            throws Exception {
+        List<HttpResponse<byte[]>> responses = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<byte[]>> future : futures) {
+            responses.add(future.get(120, SECONDS));
+        }
+        return responses;
+    }
+
+    private static long collapsed(List<ProxyNode> nodes) {
+        return nodes.stream()
+                .mapToLong(node -> node.collapser().collapsedCount())
+                .sum();
+    }
+
+    @Test
+    void concurrentMissesOnOneEdgeWaitForOneFetch() throws Exception {
+        ProxyNode edge = nodes.edge(dir.resolve("edge"), originUri());
+
+        List<CompletableFuture<HttpResponse<byte[]>>> futures = fire(List.of(edge.uri()), "/held/one.bin", 50);
+        await().atMost(Duration.ofSeconds(60)).until(() -> edge.collapser().collapsedCount() == 49);
+        release.countDown();
+        List<HttpResponse<byte[]>> responses = all(futures);
+
+        assertThat(originCount("/held/one.bin")).isEqualTo(1);
+        assertThat(responses).allSatisfy(response -> {
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(BODY);
+        });
+        assertThat(responses.stream()
+                        .filter(r -> r.headers()
+                                .firstValue("Cache-Status")
+                                .orElse("")
+                                .contains("collapsed"))
+                        .count())
+                .isEqualTo(49);
+        assertThat(responses.stream()
+                        .filter(r ->
+                                r.headers().firstValue("X-Cache").orElse("").equals("MISS"))
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aThousandClientsOverThreeEdgesAndTwoShieldsCostTheOriginOneFetch() throws Exception {
+        List<ProxyNode> shields = List.of(
+                nodes.start(
+                        "shield",
+                        "shield-1",
+                        dir.resolve("s1"),
+                        Router.forShield(Nodes.withSites(List.of(originUri())))),
+                nodes.start(
+                        "shield",
+                        "shield-2",
+                        dir.resolve("s2"),
+                        Router.forShield(Nodes.withSites(List.of(originUri())))));
+        StrataConfig toShields =
+                withShields(shields.stream().map(ProxyNode::uri).toList());
+        List<ProxyNode> edges = List.of(
+                nodes.start("edge", "ams", dir.resolve("e1"), Router.forEdge(toShields)),
+                nodes.start("edge", "nyc", dir.resolve("e2"), Router.forEdge(toShields)),
+                nodes.start("edge", "sin", dir.resolve("e3"), Router.forEdge(toShields)));
+
+        List<CompletableFuture<HttpResponse<byte[]>>> futures =
+                fire(edges.stream().map(ProxyNode::uri).toList(), "/held/cold.bin", 1000);
+        // Every client is waiting: one leader per edge, and the owning shield holds one fetch for
+        // the three edges' requests.
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> collapsed(edges) == 997 && collapsed(shields) == 2 && originCount("/held/cold.bin") == 1);
+        release.countDown();
+        List<HttpResponse<byte[]>> responses = all(futures);
+
+        assertThat(originCount("/held/cold.bin")).isEqualTo(1);
+        assertThat(responses).hasSize(1000).allSatisfy(response -> {
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(BODY);
+        });
+    }
+
+    @Test
+    void anUncacheableAnswerReleasesTheWaitersAndStopsCollapsingItsUrl() throws Exception {
+        ProxyNode edge = nodes.edge(dir.resolve("edge"), originUri());
+
+        List<HttpResponse<byte[]>> first = all(fire(List.of(edge.uri()), "/private/account", 20));
+        long collapsedBefore = edge.collapser().collapsedCount();
+        List<HttpResponse<byte[]>> later = all(fire(List.of(edge.uri()), "/private/account", 20));
+
+        assertThat(first).allSatisfy(response -> assertThat(response.body()).isEqualTo(BODY));
+        assertThat(later).allSatisfy(response -> assertThat(response.body()).isEqualTo(BODY));
+        assertThat(originCount("/private/account"))
+                .as("nothing stored: every client fetched")
+                .isEqualTo(40);
+        assertThat(edge.collapser().collapsedCount())
+                .as("hit-for-pass: no more waiting")
+                .isEqualTo(collapsedBefore);
+        assertThat(edge.collapser().passCount())
+                .as("all but the first fetch, waiters included")
+                .isEqualTo(39);
+    }
+
+    private static StrataConfig withShields(List<URI> shields) {
+        StrataConfig d = StrataConfig.defaults();
+        return new StrataConfig(
+                d.node(),
+                new EdgeConfig(
+                        d.edge().listen(),
+                        shields,
+                        d.edge().cache(),
+                        d.edge().limits(),
+                        d.edge().upstream()),
+                d.shield(),
+                List.of(),
+                d.waf(),
+                d.rateLimits(),
+                d.purgeApi(),
+                d.admin(),
+                d.origin());
+    }
+}
