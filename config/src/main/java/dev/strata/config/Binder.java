@@ -4,6 +4,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,6 +30,8 @@ final class Binder {
             "NodeConfig.name", ScalarType.NODE_NAME,
             "SiteConfig.name", ScalarType.SITE_NAME,
             "SiteConfig.hosts", ScalarType.HOST,
+            "SiteConfig.balancer", ScalarType.BALANCER,
+            "EdgeConfig.shieldBalancer", ScalarType.BALANCER,
             "WafConfig.allow", ScalarType.NETWORK,
             "WafConfig.deny", ScalarType.NETWORK,
             "CachePolicyConfig.dropQueryParams", ScalarType.QUERY_PARAM);
@@ -36,7 +39,11 @@ final class Binder {
     private static final String ORIGINS_EXPECTED = "a list of origin URLs, e.g. [http://127.0.0.1:8000]";
 
     /** Components without a default: leaving them out is an error with this expectation. */
-    private static final Map<String, String> REQUIRED = Map.of("SiteConfig.origins", ORIGINS_EXPECTED);
+    private static final Map<String, String> REQUIRED = Map.of(
+            "SiteConfig.origins",
+            ORIGINS_EXPECTED,
+            "OriginServer.url",
+            "the origin's URL, e.g. {url: http://127.0.0.1:8000, weight: 2}");
 
     /** Lists that may not be empty, with what was expected. */
     private static final Map<String, String> NON_EMPTY = Map.of(
@@ -111,7 +118,10 @@ final class Binder {
         List<Object> list = new ArrayList<>(items.size());
         for (Value item : items) {
             KeyPath itemPath = path.index(list.size());
-            if (ScalarType.isMap(itemType)) {
+            if (itemType == OriginServer.class && item instanceof Value.Scalar) {
+                // An origin is written as its URL alone, or as a map with a weight.
+                list.add(OriginServer.of((URI) bindScalar(item, ScalarType.URL, itemPath)));
+            } else if (ScalarType.isMap(itemType)) {
                 list.add(bindRecord(item, itemType, itemDefaults(itemType, list.size()), itemPath));
             } else {
                 list.add(bindScalar(item, FORMS.getOrDefault(id, ScalarType.of(itemType)), itemPath));
@@ -159,11 +169,15 @@ final class Binder {
         }
     }
 
-    /** The defaults of one item of a list of records; only sites are such a list today. */
+    /** The defaults of one item of a list of records: sites, and origins written as maps. */
     private static Object itemDefaults(Class<?> type, int index) {
         if (type == SiteConfig.class) {
             // origins has no default (REQUIRED); this empty list is never used
-            return new SiteConfig("site-" + (index + 1), List.of("*"), List.of(), CachePolicyConfig.defaults());
+            return new SiteConfig("site-" + (index + 1), List.of("*"), List.<URI>of(), CachePolicyConfig.defaults());
+        }
+        if (type == OriginServer.class) {
+            // url has no default (REQUIRED); this one is never used
+            return OriginServer.of(URI.create("http://origin.invalid"));
         }
         throw new IllegalStateException("no defaults for list items of " + type.getName());
     }

@@ -35,6 +35,9 @@ public final class ConfigPrinter {
 
     /** Records become maps of kebab-case keys, lists stay lists, values become their written form. */
     private static Object toYaml(Object value) {
+        if (value instanceof OriginServer origin && origin.weight() == 1) {
+            return origin.url().toString(); // the short form
+        }
         if (value instanceof Record record && ScalarType.isMap(record.getClass())) {
             Map<String, Object> map = new LinkedHashMap<>();
             for (RecordComponent component : record.getClass().getRecordComponents()) {

@@ -20,7 +20,8 @@ enum ScalarType {
     SITE_NAME("a site name"),
     HOST("a host name"),
     NETWORK("a network"),
-    QUERY_PARAM("a query parameter name");
+    QUERY_PARAM("a query parameter name"),
+    BALANCER("a balancer name");
 
     private final String what;
 
@@ -94,6 +95,7 @@ enum ScalarType {
             case HOST -> Scalars.parseHost(text);
             case NETWORK -> Scalars.parseNetwork(text);
             case QUERY_PARAM -> Scalars.parseQueryParam(text);
+            case BALANCER -> Scalars.parseBalancer(text);
         };
     }
 }

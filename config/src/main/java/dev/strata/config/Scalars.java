@@ -159,4 +159,12 @@ final class Scalars {
         }
         return text;
     }
+
+    static String parseBalancer(String text) {
+        if (!SiteConfig.BALANCERS.contains(text)) {
+            throw new IllegalArgumentException(quote(text) + " is not a balancer (expected: one of "
+                    + String.join(", ", SiteConfig.BALANCERS) + ")");
+        }
+        return text;
+    }
 }

@@ -3,31 +3,84 @@ package dev.strata.config;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * One site: the host names it answers for, the origins behind it and its cache policy.
+ * One site: the host names it answers for, the pool of origins behind it and its cache policy.
  *
  * @param name a short identifier used in logs, metrics and purges
  * @param hosts host names, exact ({@code www.example.com}), wildcard ({@code *.example.com}) or
  *     {@code *} for any
- * @param origins the site's origin servers, as {@code http://host:port} URLs
+ * @param origins the site's origin servers, each a URL with an optional weight
+ * @param balancer how a request picks among the origins: one of {@link #BALANCERS}
+ * @param healthCheck active health checks of the origins
+ * @param outlierDetection passive ejection of failing origins
+ * @param slowStart how long an origin that comes back takes to get its full share of requests; 0
+ *     for at once
  * @param cache how responses of this site are keyed and cached
  */
-public record SiteConfig(String name, List<String> hosts, List<URI> origins, CachePolicyConfig cache) {
+public record SiteConfig(
+        String name,
+        List<String> hosts,
+        List<OriginServer> origins,
+        String balancer,
+        HealthCheckConfig healthCheck,
+        OutlierDetectionConfig outlierDetection,
+        Duration slowStart,
+        CachePolicyConfig cache) {
+    /** The balancer names, as {@code dev.strata.upstream.Balancers} knows them. */
+    public static final List<String> BALANCERS = List.of(
+            "round-robin", "weighted-round-robin", "least-connections", "least-time", "ip-hash", "consistent-hash");
+
+    /** The balancer of a site's origins when none is configured. */
+    public static final String DEFAULT_BALANCER = "round-robin";
+
+    /** How long an origin that comes back ramps up when nothing else is configured. */
+    public static final Duration DEFAULT_SLOW_START = Duration.ofSeconds(30);
+
     public SiteConfig {
         requireNonNull(name, "name");
         hosts = List.copyOf(hosts);
         origins = List.copyOf(origins);
+        requireNonNull(balancer, "balancer");
+        requireNonNull(healthCheck, "healthCheck");
+        requireNonNull(outlierDetection, "outlierDetection");
+        requireNonNull(slowStart, "slowStart");
         requireNonNull(cache, "cache");
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("hosts: [] (expected: at least one host name or *)");
         }
+        checkBalancer("balancer", balancer);
+        if (slowStart.isNegative()) {
+            throw new IllegalArgumentException("slowStart: " + slowStart + " (expected: >= 0)");
+        }
     }
 
-    /** A site for any host in front of the given origins, with the default cache policy. */
+    /**
+     * A site with its pool at the defaults: weight-1 origins in round robin, no active checks, the
+     * default outlier detection and slow start.
+     */
+    public SiteConfig(String name, List<String> hosts, List<URI> origins, CachePolicyConfig cache) {
+        this(
+                name,
+                hosts,
+                origins.stream().map(OriginServer::of).toList(),
+                DEFAULT_BALANCER,
+                HealthCheckConfig.defaults(),
+                OutlierDetectionConfig.defaults(),
+                DEFAULT_SLOW_START,
+                cache);
+    }
+
+    /** A site for any host in front of the given origins, with the default pool and cache policy. */
     public static SiteConfig anyHost(List<URI> origins) {
         return new SiteConfig("default", List.of("*"), origins, CachePolicyConfig.defaults());
+    }
+
+    /** This site under another name. */
+    public SiteConfig withName(String newName) {
+        return new SiteConfig(newName, hosts, origins, balancer, healthCheck, outlierDetection, slowStart, cache);
     }
 
     /** Whether this site answers for {@code host} (case-insensitive, port excluded). */
@@ -43,5 +96,12 @@ public record SiteConfig(String name, List<String> hosts, List<URI> origins, Cac
             }
         }
         return false;
+    }
+
+    static void checkBalancer(String component, String balancer) {
+        if (!BALANCERS.contains(balancer)) {
+            throw new IllegalArgumentException(
+                    component + ": " + balancer + " (expected: one of " + String.join(", ", BALANCERS) + ")");
+        }
     }
 }

@@ -10,8 +10,15 @@ import java.time.Duration;
  * @param connectTimeout longest wait for a TCP connection
  * @param responseTimeout longest wait for the response head after the request was sent
  * @param maxConnectionsPerHost keep-alive pool size per upstream host
+ * @param retryBudgetRatio retries to another host allowed per request, over a 10 s window, 0 to 1
+ * @param retryBudgetMinPerSecond retries allowed per second whatever the traffic, at least 0
  */
-public record UpstreamConfig(Duration connectTimeout, Duration responseTimeout, int maxConnectionsPerHost) {
+public record UpstreamConfig(
+        Duration connectTimeout,
+        Duration responseTimeout,
+        int maxConnectionsPerHost,
+        double retryBudgetRatio,
+        int retryBudgetMinPerSecond) {
     public UpstreamConfig {
         requireNonNull(connectTimeout, "connectTimeout");
         requireNonNull(responseTimeout, "responseTimeout");
@@ -24,9 +31,24 @@ public record UpstreamConfig(Duration connectTimeout, Duration responseTimeout, 
         if (maxConnectionsPerHost < 1) {
             throw new IllegalArgumentException("maxConnectionsPerHost: " + maxConnectionsPerHost + " (expected: >= 1)");
         }
+        if (!(retryBudgetRatio >= 0 && retryBudgetRatio <= 1)) {
+            throw new IllegalArgumentException("retryBudgetRatio: " + retryBudgetRatio + " (expected: 0 to 1)");
+        }
+        if (retryBudgetMinPerSecond < 0) {
+            throw new IllegalArgumentException(
+                    "retryBudgetMinPerSecond: " + retryBudgetMinPerSecond + " (expected: >= 0)");
+        }
     }
 
-    /** 2s to connect, 30s for the response head, 256 connections per host. */
+    /** Timeouts and pool size as given, with the default retry budget. */
+    public UpstreamConfig(Duration connectTimeout, Duration responseTimeout, int maxConnectionsPerHost) {
+        this(connectTimeout, responseTimeout, maxConnectionsPerHost, 0.2, 10);
+    }
+
+    /**
+     * 2s to connect, 30s for the response head, 256 connections per host, retries up to 20% of
+     * requests plus 10 per second (Finagle's budget).
+     */
     public static UpstreamConfig defaults() {
         return new UpstreamConfig(Duration.ofSeconds(2), Duration.ofSeconds(30), 256);
     }

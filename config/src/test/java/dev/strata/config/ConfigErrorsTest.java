@@ -48,7 +48,9 @@ class ConfigErrorsTest {
         edge:
           colour: red
         """,
-                "strata.yaml:2: edge.colour: unknown key (expected one of: listen, shields, cache, limits, upstream)");
+                "strata.yaml:2: edge.colour: unknown key (expected one of: listen, shields, shield-balancer,"
+                        + " shield-health-check, shield-outlier-detection, shield-slow-start, cache, limits,"
+                        + " upstream)");
     }
 
     @Test

@@ -13,7 +13,9 @@ import dev.strata.config.CacheConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.UpstreamConfig;
+import dev.strata.upstream.HealthChecker;
 import dev.strata.upstream.UpstreamClient;
+import dev.strata.upstream.UpstreamPool;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -29,9 +31,12 @@ import org.slf4j.LoggerFactory;
  * A running caching proxy node (an edge or a shield): an Undertow listener, its two-tier cache, the
  * bounded disk executor and the upstream client, started together and stopped gracefully.
  *
- * <p>The handler chain is admission → lookup (memory on the I/O thread, disk on the disk executor)
- * → fetch (async upstream). {@link #close()} stops accepting, lets in-flight requests finish up to
- * a deadline, then closes the upstream client and RocksDB cleanly.
+ * <p>The handler chain is node health ({@value dev.strata.config.HealthCheckConfig#NODE_HEALTH_PATH},
+ * answered by the node itself) → admission → lookup (memory on the I/O thread, disk on the disk
+ * executor) → fetch (async upstream). The node's {@link HealthChecker} checks the router's
+ * {@linkplain Router#pools() pools} while it runs. {@link #close()} stops accepting, lets in-flight
+ * requests finish up to a deadline, then closes the health checks, the upstream client and RocksDB
+ * cleanly.
  */
 public final class ProxyNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyNode.class);
@@ -76,6 +81,7 @@ public final class ProxyNode implements AutoCloseable {
     private final RequestCollapser collapser;
     private final DiskLanes diskExecutor;
     private final UpstreamClient client;
+    private final HealthChecker healthChecker;
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
     private final URI uri;
@@ -86,6 +92,7 @@ public final class ProxyNode implements AutoCloseable {
             RequestCollapser collapser,
             DiskLanes diskExecutor,
             UpstreamClient client,
+            HealthChecker healthChecker,
             GracefulShutdownHandler graceful,
             Undertow undertow) {
         this.spec = spec;
@@ -93,6 +100,7 @@ public final class ProxyNode implements AutoCloseable {
         this.collapser = collapser;
         this.diskExecutor = diskExecutor;
         this.client = client;
+        this.healthChecker = healthChecker;
         this.graceful = graceful;
         this.undertow = undertow;
         InetSocketAddress bound =
@@ -145,25 +153,27 @@ public final class ProxyNode implements AutoCloseable {
         RequestCollapser collapser =
                 new RequestCollapser(spec.cache().collapse().hitForPass(), System::nanoTime);
         long maxObjectBytes = spec.cache().maxObjectSize().bytes();
-        HttpHandler chain = new AdmissionHandler(
-                spec.limits(),
-                responses,
-                new LookupHandler(
-                        spec.router(),
-                        cache,
-                        diskExecutor,
-                        spec.clock(),
+        HttpHandler chain = new NodeHealthHandler(
+                spec.name(),
+                new AdmissionHandler(
+                        spec.limits(),
                         responses,
-                        new Revalidator(client, writer, maxObjectBytes),
-                        collapser,
-                        spec.cache().collapse(),
-                        new FetchHandler(
-                                writer,
-                                client,
-                                maxObjectBytes,
+                        new LookupHandler(
+                                spec.router(),
+                                cache,
+                                diskExecutor,
                                 spec.clock(),
                                 responses,
-                                spec.limits().maxBodySize())));
+                                new Revalidator(client, writer, maxObjectBytes),
+                                collapser,
+                                spec.cache().collapse(),
+                                new FetchHandler(
+                                        writer,
+                                        client,
+                                        maxObjectBytes,
+                                        spec.clock(),
+                                        responses,
+                                        spec.limits().maxBodySize()))));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(chain);
         LimitsConfig limits = spec.limits();
         Undertow undertow = Undertow.builder()
@@ -192,7 +202,11 @@ public final class ProxyNode implements AutoCloseable {
                                     : e.getCause().getMessage()),
                     e);
         }
-        ProxyNode node = new ProxyNode(spec, cache, collapser, diskExecutor, client, graceful, undertow);
+        HealthChecker healthChecker = HealthChecker.start(spec.role() + "-" + spec.name());
+        for (UpstreamPool pool : spec.router().pools()) {
+            healthChecker.watch(pool);
+        }
+        ProxyNode node = new ProxyNode(spec, cache, collapser, diskExecutor, client, healthChecker, graceful, undertow);
         log.info(
                 "{} {} listening on {} (cache {})",
                 spec.role(),
@@ -217,6 +231,14 @@ public final class ProxyNode implements AutoCloseable {
         return spec.name();
     }
 
+    /**
+     * The node's upstream pools, for tests and metrics: each host's {@link
+     * dev.strata.upstream.HealthState}, ejections and failed checks.
+     */
+    public java.util.List<UpstreamPool> pools() {
+        return spec.router().pools();
+    }
+
     /** The node's cache, for tests and admin endpoints. */
     public TieredCache cache() {
         return cache;
@@ -233,6 +255,7 @@ public final class ProxyNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        healthChecker.close(); // a stopping node has no use for its next hop's health
         graceful.shutdown();
         boolean diskIdle = false;
         try {

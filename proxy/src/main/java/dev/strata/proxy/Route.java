@@ -5,10 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.key.KeyPolicy;
 import dev.strata.config.CachePolicyConfig;
-import dev.strata.upstream.Balancer;
 import dev.strata.upstream.Upstream;
+import dev.strata.upstream.UpstreamPool;
 import java.net.InetAddress;
-import java.net.URI;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -18,9 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param site the site's name, for logs
  * @param policy the site's cache policy
  * @param keyPolicy the site's cache-key policy
- * @param upstream the next hop and the order its hosts are tried in
+ * @param upstream the next hop: its hosts, their health and the order they are tried in
  */
-public record Route(String site, CachePolicyConfig policy, KeyPolicy keyPolicy, Balancer upstream) {
+public record Route(String site, CachePolicyConfig policy, KeyPolicy keyPolicy, UpstreamPool upstream) {
     public Route {
         requireNonNull(site, "site");
         requireNonNull(policy, "policy");
@@ -29,12 +28,11 @@ public record Route(String site, CachePolicyConfig policy, KeyPolicy keyPolicy, 
     }
 
     /**
-     * The URIs of {@link #upstream}'s hosts in the order one request tries them.
+     * {@link #upstream}'s hosts in the order one request tries them.
      *
      * @param client the client's address, or null for a request of our own (a revalidation)
      */
-    List<URI> order(CacheKey key, @Nullable InetAddress client) {
-        // TODO(#4): hand UpstreamClient the Upstreams, so that it reports begin and end to them.
-        return Upstream.uris(upstream.order(key, client));
+    List<Upstream> order(CacheKey key, @Nullable InetAddress client) {
+        return upstream.order(key, client);
     }
 }

@@ -3,12 +3,14 @@ package dev.strata.proxy;
 import dev.strata.cache.key.KeyPolicy;
 import dev.strata.config.CachePolicyConfig;
 import dev.strata.config.ConfigException;
+import dev.strata.config.EdgeConfig;
+import dev.strata.config.OriginServer;
 import dev.strata.config.SiteConfig;
 import dev.strata.config.StrataConfig;
-import dev.strata.upstream.Balancer;
-import dev.strata.upstream.Balancers;
 import dev.strata.upstream.Upstream;
+import dev.strata.upstream.UpstreamPool;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,52 +18,75 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Maps a request's host to its {@link Route}: the first configured site whose hosts match. An edge
- * with shields sends every site to the shields, chosen by consistent hash of the cache key with
- * bounded loads (a host that matches no site still goes to the shields, with the default cache
- * policy); all sites share one {@link Upstream} per shield, so they see each other's load. An edge
- * without shields and a shield send each site to its origins in round robin. Immutable and
- * thread-safe.
+ * with shields sends every site to one pool of shields, by default chosen by consistent hash of the
+ * cache key with bounded loads and checked at their health endpoint (a host that matches no site
+ * still goes to the shields, with the default cache policy), so all sites see each other's load.
+ * An edge without shields and a shield send each site to its own pool of origins, balanced, checked
+ * and ejected as the site configures. Immutable and thread-safe; the pools' health changes.
  */
 public final class Router {
     private final List<SiteConfig> sites;
     private final List<Route> routes;
     private final @Nullable Route fallback;
+    private final List<UpstreamPool> pools;
 
-    private Router(List<SiteConfig> sites, List<Route> routes, @Nullable Route fallback) {
+    private Router(List<SiteConfig> sites, List<Route> routes, @Nullable Route fallback, List<UpstreamPool> pools) {
         this.sites = sites;
         this.routes = routes;
         this.fallback = fallback;
+        this.pools = List.copyOf(pools);
+    }
+
+    /** {@link #forEdge(StrataConfig, Clock)} with the system clock. */
+    public static Router forEdge(StrataConfig config) {
+        return forEdge(config, Clock.systemUTC());
     }
 
     /**
      * The edge's routes: to the shields when {@code edge.shields} is set, else to each site's
      * origins.
      *
+     * @param clock the clock of the pools' health states
      * @throws ConfigException when there are neither shields nor sites
      */
-    public static Router forEdge(StrataConfig config) {
-        List<URI> shields = config.edge().shields();
+    public static Router forEdge(StrataConfig config, Clock clock) {
+        EdgeConfig edge = config.edge();
+        List<URI> shields = edge.shields();
         if (shields.isEmpty()) {
-            return toOrigins(config.sites(), "edge");
+            return toOrigins(config.sites(), "edge", clock);
         }
-        Balancer toShields = Balancers.of(Balancers.CONSISTENT_HASH, Upstream.of(shields));
+        UpstreamPool toShields = UpstreamPool.of(
+                "shields",
+                edge.shieldBalancer(),
+                Upstream.of(shields),
+                edge.shieldHealthCheck(),
+                edge.shieldOutlierDetection(),
+                edge.shieldSlowStart(),
+                clock);
         List<Route> routes = new ArrayList<>();
         for (SiteConfig site : config.sites()) {
             routes.add(route(site.name(), site.cache(), toShields));
         }
-        return new Router(config.sites(), routes, route("default", CachePolicyConfig.defaults(), toShields));
+        return new Router(
+                config.sites(), routes, route("default", CachePolicyConfig.defaults(), toShields), List.of(toShields));
+    }
+
+    /** {@link #forShield(StrataConfig, Clock)} with the system clock. */
+    public static Router forShield(StrataConfig config) {
+        return forShield(config, Clock.systemUTC());
     }
 
     /**
      * The shield's routes: each site to its origins.
      *
+     * @param clock the clock of the pools' health states
      * @throws ConfigException when no site is configured
      */
-    public static Router forShield(StrataConfig config) {
-        return toOrigins(config.sites(), "shield");
+    public static Router forShield(StrataConfig config, Clock clock) {
+        return toOrigins(config.sites(), "shield", clock);
     }
 
-    private static Router toOrigins(List<SiteConfig> sites, String role) {
+    private static Router toOrigins(List<SiteConfig> sites, String role, Clock clock) {
         if (sites.isEmpty()) {
             throw new ConfigException(role
                     + ": nothing to fetch from (expected: --origin URL"
@@ -69,15 +94,36 @@ public final class Router {
                     + " or a site with origins in the config file)");
         }
         List<Route> routes = new ArrayList<>();
+        List<UpstreamPool> pools = new ArrayList<>();
         for (SiteConfig site : sites) {
-            routes.add(
-                    route(site.name(), site.cache(), Balancers.of(Balancers.ROUND_ROBIN, Upstream.of(site.origins()))));
+            List<Upstream> origins = new ArrayList<>();
+            for (OriginServer origin : site.origins()) {
+                origins.add(Upstream.of(origin.url(), origin.weight()));
+            }
+            UpstreamPool pool = UpstreamPool.of(
+                    "site " + site.name(),
+                    site.balancer(),
+                    origins,
+                    site.healthCheck(),
+                    site.outlierDetection(),
+                    site.slowStart(),
+                    clock);
+            pools.add(pool);
+            routes.add(route(site.name(), site.cache(), pool));
         }
-        return new Router(sites, routes, null);
+        return new Router(sites, routes, null, pools);
     }
 
-    private static Route route(String name, CachePolicyConfig policy, Balancer upstream) {
+    private static Route route(String name, CachePolicyConfig policy, UpstreamPool upstream) {
         return new Route(name, policy, KeyPolicy.from(policy), upstream);
+    }
+
+    /**
+     * Every pool of this router once: what a node health-checks, and what metrics read (each host's
+     * {@link dev.strata.upstream.HealthState}, ejections and failed checks).
+     */
+    public List<UpstreamPool> pools() {
+        return pools;
     }
 
     /** The route for a {@code Host} value (a port is ignored), or null when no site matches. */

@@ -35,10 +35,15 @@ final class Nodes implements AutoCloseable {
     }
 
     ProxyNode start(String role, String name, Path cacheDir, Router router, LimitsConfig limits) {
+        return start(role, name, cacheDir, router, limits, 0);
+    }
+
+    /** A node on {@code port}, 0 for one the OS picks (a test that restarts a node on its port). */
+    ProxyNode start(String role, String name, Path cacheDir, Router router, LimitsConfig limits, int port) {
         return track(ProxyNode.start(new ProxyNode.Spec(
                 role,
                 name,
-                ListenAddress.of("127.0.0.1", 0),
+                ListenAddress.of("127.0.0.1", port),
                 CacheConfig.defaults(cacheDir),
                 limits,
                 UpstreamConfig.defaults(),

@@ -14,6 +14,7 @@ import dev.strata.config.SiteConfig;
 import dev.strata.config.StrataConfig;
 import dev.strata.config.UpstreamConfig;
 import dev.strata.upstream.Fetched;
+import dev.strata.upstream.Upstream;
 import dev.strata.upstream.UpstreamClient;
 import dev.strata.upstream.UpstreamRequest;
 import io.undertow.Undertow;
@@ -201,7 +202,7 @@ class StreamingRelayIT {
             next.proceed();
         });
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
-            CompletableFuture<Fetched> unused = client.exchange(List.of(uriOf(origin)), request, LIMIT)
+            CompletableFuture<Fetched> unused = client.exchange(Upstream.of(List.of(uriOf(origin))), request, LIMIT)
                     .whenComplete((fetched, failure) ->
                             exchange.dispatch(exchange.getIoThread(), ex -> answer(ex, fetched, failure)));
         });

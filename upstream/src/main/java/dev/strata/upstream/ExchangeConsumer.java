@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -48,6 +49,7 @@ final class ExchangeConsumer implements AsyncResponseConsumer<Fetched> {
     private final Clock clock;
     private final URI host;
     private final Executor flow;
+    private final IntConsumer onHead;
     private final Consumer<Fetched> onStreaming;
     private final Runnable onBodyFinished;
 
@@ -67,6 +69,7 @@ final class ExchangeConsumer implements AsyncResponseConsumer<Fetched> {
 
     /**
      * @param window bytes a streamed body delivers before its sink requests more
+     * @param onHead receives the status code when the head arrives (reactor thread)
      * @param onStreaming receives the streamed result at the head (reactor thread)
      * @param onBodyFinished runs once a streamed body's outcome is settled: ended, failed or cancelled
      */
@@ -77,6 +80,7 @@ final class ExchangeConsumer implements AsyncResponseConsumer<Fetched> {
             Clock clock,
             URI host,
             Executor flow,
+            IntConsumer onHead,
             Consumer<Fetched> onStreaming,
             Runnable onBodyFinished) {
         this.maxBufferedBytes = maxBufferedBytes;
@@ -85,6 +89,7 @@ final class ExchangeConsumer implements AsyncResponseConsumer<Fetched> {
         this.clock = clock;
         this.host = host;
         this.flow = flow;
+        this.onHead = onHead;
         this.onStreaming = onStreaming;
         this.onBodyFinished = onBodyFinished;
     }
@@ -142,6 +147,7 @@ final class ExchangeConsumer implements AsyncResponseConsumer<Fetched> {
         headers = headersOf(response);
         headTimeMillis = clock.millis();
         resultCallback = callback;
+        onHead.accept(response.getCode());
         if (entityDetails == null) {
             callback.completed(buffered(response, new byte[0]));
             return;

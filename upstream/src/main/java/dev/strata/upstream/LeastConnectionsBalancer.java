@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Weighted least connections ({@value Balancers#LEAST_CONNECTIONS}), as nginx's {@code
- * least_conn}: available hosts are ordered by requests in flight divided by weight, fewest first.
+ * least_conn}: available hosts are ordered by requests in flight divided by {@linkplain
+ * Upstream#effectiveWeight() effective weight}, fewest first.
  * Hosts tied for fewest are chosen among by smooth weighted round robin ({@link SmoothWeights}),
  * so an idle pool still shares requests by weight instead of sending all to the first host. The
  * rest follow by load, ties in configured order.
@@ -29,21 +30,21 @@ final class LeastConnectionsBalancer implements Balancer {
     public List<Upstream> order(CacheKey key, @Nullable InetAddress client) {
         Split split = Split.of(upstreams);
         int[] load = new int[upstreams.size()];
-        int[] weight = new int[upstreams.size()];
+        double[] weight = new double[upstreams.size()];
         Integer[] byLoad = new Integer[split.up.length];
         for (int u = 0; u < byLoad.length; u++) {
             int i = split.up[u];
             load[i] = upstreams.get(i).inFlight();
-            weight[i] = upstreams.get(i).weight();
+            weight[i] = upstreams.get(i).effectiveWeight();
             byLoad[u] = i;
         }
         // load[a] / weight[a] against load[b] / weight[b], exactly; stable, on a snapshot.
-        Arrays.sort(byLoad, (a, b) -> Long.compare((long) load[a] * weight[b], (long) load[b] * weight[a]));
+        Arrays.sort(byLoad, (a, b) -> Double.compare(load[a] * weight[b], load[b] * weight[a]));
         int[] ordered = new int[byLoad.length];
         int tied = 0;
         for (int u = 0; u < byLoad.length; u++) {
             ordered[u] = byLoad[u];
-            if ((long) load[ordered[u]] * weight[ordered[0]] == (long) load[ordered[0]] * weight[ordered[u]]) {
+            if (load[ordered[u]] * weight[ordered[0]] == load[ordered[0]] * weight[ordered[u]]) {
                 tied = u + 1;
             }
         }

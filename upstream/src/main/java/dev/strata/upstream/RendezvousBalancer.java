@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * hash order for that key and to the one after if that is full too. {@code c} ≥ 1 trades
  * stickiness for evenness: 1.25 keeps every host within 25% of the average. In-flight counts come
  * from {@link Upstream#begin()}; without them every host is under its cap and this is plain
- * rendezvous hashing. Thread-safe.
+ * rendezvous hashing. A host in slow start keeps its keys but counts its {@linkplain
+ * Upstream#effectiveWeight() effective weight} in the cap, so more of its load spills. Thread-safe.
  */
 final class RendezvousBalancer implements Balancer {
     private final List<Upstream> upstreams;
@@ -48,22 +49,24 @@ final class RendezvousBalancer implements Balancer {
         int[] load = new int[size];
         int upCount = 0;
         long totalLoad = 0;
-        long totalWeight = 0;
+        double totalWeight = 0;
+        double[] weight = new double[size];
         for (int i = 0; i < size; i++) {
             Upstream upstream = upstreams.get(i);
             up[i] = upstream.isAvailable();
             load[i] = upstream.inFlight();
+            weight[i] = upstream.effectiveWeight();
             if (up[i]) {
                 upCount++;
                 totalLoad += load[i];
-                totalWeight += upstream.weight();
+                totalWeight += weight[i];
             }
         }
         if (upCount == 0) { // balance over all as if they were up
             for (int i = 0; i < size; i++) {
                 up[i] = true;
                 totalLoad += load[i];
-                totalWeight += upstreams.get(i).weight();
+                totalWeight += weight[i];
             }
         }
         // Rank 0: available and under the cap; 1: available and at it; 2: marked down.
@@ -74,8 +77,7 @@ final class RendezvousBalancer implements Balancer {
             if (!up[i]) {
                 rank = 2;
             } else {
-                double cap = Math.ceil(
-                        loadFactor * (totalLoad + 1) * upstreams.get(i).weight() / totalWeight);
+                double cap = Math.ceil(loadFactor * (totalLoad + 1) * weight[i] / totalWeight);
                 rank = load[i] + 1 > cap ? 1 : 0;
             }
             byRank[rank][counts[rank]++] = i;

@@ -10,29 +10,29 @@ import java.util.List;
  * picks among the same candidates each is picked in proportion to its weight, and interleaved
  * rather than in bursts: weights 5, 1, 1 give a a b a c a a.
  *
- * <p>Current weights of hosts that are not candidates (marked down, or busier) stay as they were.
- * Thread-safe: picks are serialized, which costs a few additions per host.
+ * <p>Weights are the hosts' {@linkplain Upstream#effectiveWeight() effective weights}, read at each
+ * pick, so a host in slow start gets its growing share. Current weights of hosts that are not
+ * candidates (marked down, or busier) stay as they were. Thread-safe: picks are serialized, which
+ * costs a few additions per host.
  */
 final class SmoothWeights {
-    private final int[] weights;
-    private final long[] current;
+    private final List<Upstream> upstreams;
+    private final double[] current;
 
     SmoothWeights(List<Upstream> upstreams) {
-        this.weights = new int[upstreams.size()];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = upstreams.get(i).weight();
-        }
-        this.current = new long[weights.length];
+        this.upstreams = upstreams;
+        this.current = new double[upstreams.size()];
     }
 
     /** Picks one of {@code candidates[0, count)}, indexes of hosts; returns its index. */
     synchronized int pick(int[] candidates, int count) {
         int best = -1;
-        long total = 0;
+        double total = 0;
         for (int c = 0; c < count; c++) {
             int i = candidates[c];
-            current[i] += weights[i];
-            total += weights[i];
+            double weight = upstreams.get(i).effectiveWeight();
+            current[i] += weight;
+            total += weight;
             if (best < 0 || current[i] > current[best]) {
                 best = i;
             }
@@ -53,7 +53,7 @@ final class SmoothWeights {
                 rest[r++] = candidates[c];
             }
         }
-        Arrays.sort(rest, (a, b) -> Long.compare(current[b], current[a])); // stable: ties keep config order
+        Arrays.sort(rest, (a, b) -> Double.compare(current[b], current[a])); // stable: ties keep config order
         int[] ordered = new int[candidates.length];
         ordered[0] = picked;
         for (int r = 0; r < rest.length; r++) {

@@ -3,11 +3,15 @@ package dev.strata.upstream;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One next hop (a shield or an origin server) and the live state balancers read: its weight,
@@ -15,9 +19,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Whoever sends a request calls {@link #begin()} before and {@link Attempt#end} after, once per
  * host tried; that is what {@code least-connections}, {@code least-time} and the bounded load of
- * {@code consistent-hash} see. A health checker calls {@link #markDown()} and {@link #markUp()};
- * balancers then order this host after every available one, so failover still has somewhere to
- * go when all are down.
+ * {@code consistent-hash} see. Its {@link UpstreamPool} marks it down when active health checks
+ * fail and ejects it when requests fail in a row ({@link #health()}); balancers then order this
+ * host after every available one, so failover still has somewhere to go when all are down. A host
+ * that comes back ramps its {@link #effectiveWeight()} up over the pool's slow-start window.
  *
  * <p>Latency is a peak-sensitive exponentially weighted moving average, as in Finagle's and
  * linkerd's {@code PeakEwma}: a sample above the estimate replaces it at once (one slow response
@@ -50,8 +55,30 @@ public final class Upstream {
     private final int weight;
     private final LongSupplier ticker;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** The least share of its weight a host in slow start gets, as Envoy's {@code min_weight_percent}. */
+    static final double SLOW_START_FLOOR = 0.1;
+
     private volatile Ewma latency;
-    private volatile boolean available = true;
+    private volatile HealthState health = new HealthState(HealthState.Status.UP, Instant.EPOCH, "configured");
+    /** Ticker reading at which an ejection ends; meaningful while {@link #health} is EJECTED. */
+    private volatile long ejectedUntilNanos;
+    /** Ticker reading at which the host last came back, for slow start; valid when {@link #warming}. */
+    private volatile long cameBackNanos;
+
+    private volatile boolean warming;
+    private volatile long slowStartNanos;
+    private volatile Clock clock = Clock.systemUTC();
+    private volatile @Nullable UpstreamPool pool;
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicLong ejections = new AtomicLong();
+    private final AtomicLong checksFailed = new AtomicLong();
+
+    // Guarded by the pool's lock.
+    int checkFailStreak;
+    int checkPassStreak;
+    int ejectionStreak;
+    long lastReinstatedNanos;
+    boolean reinstatedOnce;
 
     private Upstream(URI uri, int weight, LongSupplier ticker) {
         this.uri = requireNonNull(uri, "uri");
@@ -112,19 +139,133 @@ public final class Upstream {
         return inFlight.get();
     }
 
-    /** False once a health checker {@linkplain #markDown() marked it down}, until marked up. */
+    /**
+     * Whether balancers order this host among the available ones: it is up, or its ejection has
+     * ended (the pool's scheduler records that shortly after).
+     */
     public boolean isAvailable() {
-        return available;
+        HealthState state = health;
+        return state.status() == HealthState.Status.UP
+                || (state.status() == HealthState.Status.EJECTED && ticker.getAsLong() - ejectedUntilNanos >= 0);
     }
 
-    /** Lets balancers order this host among the available ones again. */
+    /** Where this host stands: up, down or ejected, since when and why. */
+    public HealthState health() {
+        return health;
+    }
+
+    /** How many times outlier detection ejected this host. */
+    public long ejections() {
+        return ejections.get();
+    }
+
+    /** How many active health checks of this host failed. */
+    public long checksFailed() {
+        return checksFailed.get();
+    }
+
+    /** Requests that failed in a row (no connection, a timeout or a 5xx), up to now. */
+    public int consecutiveFailures() {
+        return consecutiveFailures.get();
+    }
+
+    /** Lets balancers order this host among the available ones again, as a health checker would. */
     public void markUp() {
-        available = true;
+        transition(HealthState.Status.UP, "marked up");
     }
 
-    /** Makes balancers order this host after every available one. */
+    /** Makes balancers order this host after every available one, as a health checker would. */
     public void markDown() {
-        available = false;
+        transition(HealthState.Status.DOWN, "marked down");
+    }
+
+    /**
+     * The weight balancers use now: {@link #weight()}, or while the host is in slow start a share
+     * of it growing linearly from 10% to 100% over the pool's slow-start window since it came back.
+     */
+    public double effectiveWeight() {
+        return weight * slowStartFactor();
+    }
+
+    /** 1, or the share of its weight a host in slow start gets now, from 0.1 to 1. */
+    double slowStartFactor() {
+        if (!warming) {
+            return 1;
+        }
+        long window = slowStartNanos;
+        long elapsed = ticker.getAsLong() - cameBackNanos;
+        if (window <= 0 || elapsed >= window) {
+            warming = false;
+            return 1;
+        }
+        return Math.max(SLOW_START_FLOOR, Math.max(0, elapsed) / (double) window);
+    }
+
+    /** Joins {@code pool}, which sets its clock and slow start and receives its outcomes. */
+    void attach(UpstreamPool pool, Clock clock, long slowStartNanos) {
+        if (this.pool != null && this.pool != pool) {
+            throw new IllegalStateException(uri + " already belongs to another pool");
+        }
+        this.pool = pool;
+        this.clock = clock;
+        this.slowStartNanos = slowStartNanos;
+        this.health = new HealthState(HealthState.Status.UP, clock.instant(), "configured");
+    }
+
+    long now() {
+        return ticker.getAsLong();
+    }
+
+    /** Sets the state; returns the previous one. Callers serialize (the pool's lock). */
+    HealthState transition(HealthState.Status status, String reason) {
+        HealthState previous = health;
+        if (status == HealthState.Status.UP && previous.status() != HealthState.Status.UP) {
+            startSlowStart(ticker.getAsLong());
+        }
+        health = new HealthState(status, clock.instant(), reason);
+        return previous;
+    }
+
+    /** Ends an ejection; its slow start began when the ejection's time was up. Callers serialize. */
+    void reinstate(String reason) {
+        health = new HealthState(HealthState.Status.UP, clock.instant(), reason);
+    }
+
+    /** Ejects until {@code untilNanos}; slow start counts from then. Callers serialize. */
+    void eject(long untilNanos, String reason) {
+        ejectedUntilNanos = untilNanos;
+        ejections.incrementAndGet();
+        consecutiveFailures.set(0);
+        health = new HealthState(HealthState.Status.EJECTED, clock.instant(), reason);
+        startSlowStart(untilNanos);
+    }
+
+    private void startSlowStart(long fromNanos) {
+        cameBackNanos = fromNanos;
+        warming = slowStartNanos > 0;
+    }
+
+    /** The ticker reading at which the current ejection ends. */
+    long ejectedUntilNanos() {
+        return ejectedUntilNanos;
+    }
+
+    void countFailedCheck() {
+        checksFailed.incrementAndGet();
+    }
+
+    private void outcome(boolean ok, String detail) {
+        if (ok) {
+            if (consecutiveFailures.get() != 0) {
+                consecutiveFailures.set(0);
+            }
+            return;
+        }
+        int failures = consecutiveFailures.incrementAndGet();
+        UpstreamPool owner = pool;
+        if (owner != null) {
+            owner.failed(this, failures, detail);
+        }
     }
 
     /**
@@ -152,7 +293,7 @@ public final class Upstream {
         int pending = inFlight.get();
         double estimate = latency.decayedTo(ticker.getAsLong());
         double cost = estimate == 0 && pending > 0 ? PENALTY + pending : estimate * (pending + 1);
-        return cost / weight;
+        return cost / effectiveWeight();
     }
 
     private synchronized void observe(long latencyNanos) {
@@ -195,6 +336,17 @@ public final class Upstream {
          *     one second, so a host that fails fast does not attract traffic
          */
         public void end(long latencyNanos, boolean ok) {
+            end(latencyNanos, ok, ok ? "ok" : "failed");
+        }
+
+        /**
+         * Ends the request like {@link #end(long, boolean)} and tells the host's pool how it went,
+         * for outlier detection.
+         *
+         * @param detail what happened, for the reason of an ejection: {@code "status 503"}, {@code
+         *     "connection refused"}
+         */
+        public void end(long latencyNanos, boolean ok, String detail) {
             if (latencyNanos < 0) {
                 throw new IllegalArgumentException("latencyNanos: " + latencyNanos + " (expected: >= 0)");
             }
@@ -203,6 +355,19 @@ public final class Upstream {
             }
             inFlight.decrementAndGet();
             observe(ok ? latencyNanos : Math.max(latencyNanos, FAILURE_NANOS));
+            outcome(ok, detail);
+        }
+
+        /** Ends the request without judging the host (the request itself was cancelled). */
+        public void abandon() {
+            if (ended.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        }
+
+        /** Nanoseconds since {@link #begin()}. */
+        public long elapsedNanos() {
+            return Math.max(0, ticker.getAsLong() - startNanos);
         }
 
         @Override

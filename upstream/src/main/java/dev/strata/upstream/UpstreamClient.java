@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -43,8 +44,10 @@ import org.jspecify.annotations.Nullable;
  * cookies or decompression (a proxy forwards what it got).
  *
  * <p>{@link #fetch} and {@link #exchange} try the hosts in the order given and move to the next
- * one when an idempotent request fails to connect or times out; any HTTP response, 5xx included,
- * is returned as it is. {@link #fetch} buffers bodies up to a limit and fails past it; {@link
+ * one when an idempotent request fails to connect, times out or gets a 5xx, within a retry budget
+ * shared by all requests of this client ({@code retry-budget-ratio} and {@code
+ * retry-budget-min-per-second}); each attempt is reported to its {@link Upstream}, which feeds its
+ * pool's outlier detection. {@link #fetch} buffers bodies up to a limit and fails past it; {@link
  * #exchange} buffers up to a limit and streams what is larger, with backpressure (see {@link
  * BodySource}). Never blocks the caller: completion runs on HttpClient's I/O threads, so callers
  * hand heavy work elsewhere. Thread-safe.
@@ -61,6 +64,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final String via;
     private final FlowExecutor flow;
     private final AtomicLong fetches = new AtomicLong();
+    private final RetryBudget retryBudget;
     /**
      * How to fail each fetch and exchange not yet complete (a streamed body included), by number, so
      * that {@link #close} can fail them: HttpClient does not.
@@ -79,6 +83,8 @@ public final class UpstreamClient implements AutoCloseable {
     public UpstreamClient(UpstreamConfig config, String nodeName, Clock clock) {
         this.clock = clock;
         this.via = "1.1 " + nodeName + " (strata)";
+        this.retryBudget =
+                new RetryBudget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond(), System::nanoTime);
         Timeout connect = Timeout.of(config.connectTimeout());
         Timeout response = Timeout.of(config.responseTimeout());
         PoolingAsyncClientConnectionManager connections = PoolingAsyncClientConnectionManagerBuilder.create()
@@ -117,13 +123,16 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /**
-     * Sends {@code request} to the first host of {@code hosts}, failing over to the next on a
-     * connection failure or timeout when the request is idempotent.
+     * Sends {@code request} to the first host of {@code hosts}, failing over to the next when an
+     * idempotent request fails to connect, times out or is answered with a 5xx, within the retry
+     * budget; when every host tried failed, the last 5xx answer, if any, is the result.
      *
+     * @param hosts the hosts in the order to try them, as a balancer ordered them; each attempt is
+     *     counted on its host ({@link Upstream#begin()}) and feeds its pool's outlier detection
      * @param maxBodyBytes a response body larger than this fails the fetch
      * @return the response, or a future failed with {@link UpstreamException} naming the hosts tried
      */
-    public CompletableFuture<UpstreamResponse> fetch(List<URI> hosts, UpstreamRequest request, long maxBodyBytes) {
+    public CompletableFuture<UpstreamResponse> fetch(List<Upstream> hosts, UpstreamRequest request, long maxBodyBytes) {
         return exchange(hosts, request, maxBodyBytes).thenApply(fetched -> {
             if (fetched instanceof Fetched.Buffered buffered) {
                 return buffered.response();
@@ -146,14 +155,16 @@ public final class UpstreamClient implements AutoCloseable {
      * caller must start or cancel a streamed body.
      *
      * <p>Fails over like {@link #fetch} only until a streamed result is handed out; a failure after
-     * that reaches the body's sink as an {@link UpstreamException}. The body delivers at most 256 KiB
+     * that reaches the body's sink as an {@link UpstreamException}. A streamed 5xx that is failed
+     * over is cancelled, so it cannot be the last answer relayed. The body delivers at most 256 KiB
      * beyond what its sink has requested, and HttpClient stops reading the connection meanwhile; the
      * response timeout still applies, so a sink that requests nothing for that long fails the body.
      *
+     * @param hosts the hosts in the order to try them (see {@link #fetch})
      * @param maxBufferedBytes the largest body to buffer, in bytes (the cache's max object size)
      * @return the response, or a future failed with {@link UpstreamException} naming the hosts tried
      */
-    public CompletableFuture<Fetched> exchange(List<URI> hosts, UpstreamRequest request, long maxBufferedBytes) {
+    public CompletableFuture<Fetched> exchange(List<Upstream> hosts, UpstreamRequest request, long maxBufferedBytes) {
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("hosts: [] (expected: at least one)");
         }
@@ -171,10 +182,11 @@ public final class UpstreamClient implements AutoCloseable {
             }
         });
         Runnable finished = () -> inFlight.remove(id);
+        retryBudget.request();
         if (closed) {
             result.completeExceptionally(closedFailure());
         } else {
-            attemptExchange(hosts, 0, request, maxBufferedBytes, result, current, finished, null);
+            attemptExchange(new Exchange(hosts, request, maxBufferedBytes, result, current, finished), 0, null, null);
         }
         return result.whenComplete((fetched, failure) -> {
             if (!(fetched instanceof Fetched.Streaming)) {
@@ -183,38 +195,88 @@ public final class UpstreamClient implements AutoCloseable {
         });
     }
 
+    /** One call of {@link #exchange}: what every attempt of it shares. */
+    private record Exchange(
+            List<Upstream> hosts,
+            UpstreamRequest request,
+            long maxBufferedBytes,
+            CompletableFuture<Fetched> result,
+            AtomicReference<ExchangeConsumer> current,
+            Runnable finished) {
+        /** Whether the attempt at {@code index} may be followed by one on the next host. */
+        boolean mayFailOver(int index) {
+            return request.isIdempotent() && index + 1 < hosts.size();
+        }
+
+        List<URI> tried(int index) {
+            return Upstream.uris(hosts.subList(0, index + 1));
+        }
+    }
+
     private static UpstreamException closedFailure() {
         return new UpstreamException(
                 "upstream client closed before the fetch completed", false, new CancellationException("client closed"));
     }
 
+    /**
+     * Tries the host at {@code index}.
+     *
+     * @param previous the failure of the attempt before, if it failed without an answer
+     * @param lastAnswer the last 5xx answer of an earlier attempt, relayed if every host fails
+     */
     private void attemptExchange(
-            List<URI> hosts,
-            int index,
-            UpstreamRequest request,
-            long maxBufferedBytes,
-            CompletableFuture<Fetched> result,
-            AtomicReference<ExchangeConsumer> current,
-            Runnable finished,
-            @Nullable Exception previous) {
-        URI host = hosts.get(index);
+            Exchange call, int index, @Nullable Exception previous, Fetched.@Nullable Buffered lastAnswer) {
+        CompletableFuture<Fetched> result = call.result();
+        Upstream upstream = call.hosts().get(index);
+        URI host = upstream.uri();
         long requestTime = clock.millis();
         AsyncRequestProducer producer;
         try {
-            producer = requestProducer(request, host);
+            producer = requestProducer(call.request(), host);
         } catch (URISyntaxException e) {
-            result.completeExceptionally(invalidAuthority(request, e));
+            result.completeExceptionally(invalidAuthority(call.request(), e));
             return;
         }
+        Upstream.Attempt attempt = upstream.begin();
+        AtomicBoolean handedOut = new AtomicBoolean();
+        Consumer<Fetched> onStreaming = streaming -> {
+            if (streaming.status() >= 500 && call.mayFailOver(index) && retryBudget.tryRetry()) {
+                ((Fetched.Streaming) streaming).body().cancel();
+                attemptExchange(call, index + 1, null, lastAnswer);
+                return;
+            }
+            handedOut.set(true);
+            result.complete(streaming);
+        };
+        Runnable bodyFinished = () -> {
+            if (handedOut.get()) {
+                call.finished().run();
+            }
+        };
         ExchangeConsumer consumer = new ExchangeConsumer(
-                maxBufferedBytes, STREAM_WINDOW_BYTES, requestTime, clock, host, flow, result::complete, finished);
-        current.set(consumer);
+                call.maxBufferedBytes(),
+                STREAM_WINDOW_BYTES,
+                requestTime,
+                clock,
+                host,
+                flow,
+                status -> attempt.end(attempt.elapsedNanos(), status < 500, "status " + status),
+                onStreaming,
+                bodyFinished);
+        call.current().set(consumer);
         try {
             Future<Fetched> future = client.execute(
                     HttpHost.create(host), producer, consumer, null, null, new FutureCallback<Fetched>() {
                         @Override
                         public void completed(Fetched fetched) {
-                            result.complete(fetched); // a no-op for a streamed body: handed out at the head
+                            if (!(fetched instanceof Fetched.Buffered buffered)) {
+                                return; // a streamed body was handed out (or failed over) at the head
+                            }
+                            if (buffered.status() >= 500 && call.mayFailOver(index) && retryBudget.tryRetry()) {
+                                attemptExchange(call, index + 1, null, buffered);
+                                return;
+                            }
+                            result.complete(buffered);
                         }
 
                         @Override
@@ -224,22 +286,21 @@ public final class UpstreamClient implements AutoCloseable {
                                 consumer.abort(midBodyFailure(host, failure));
                                 return;
                             }
+                            if (closed) {
+                                attempt.abandon();
+                            } else {
+                                attempt.end(attempt.elapsedNanos(), false, reason(failure));
+                            }
                             if (previous != null) {
                                 failure.addSuppressed(previous);
                             }
-                            if (request.isIdempotent() && index + 1 < hosts.size()) {
-                                attemptExchange(
-                                        hosts,
-                                        index + 1,
-                                        request,
-                                        maxBufferedBytes,
-                                        result,
-                                        current,
-                                        finished,
-                                        failure);
+                            if (!closed && call.mayFailOver(index) && retryBudget.tryRetry()) {
+                                attemptExchange(call, index + 1, failure, lastAnswer);
+                            } else if (lastAnswer != null && !closed) {
+                                result.complete(lastAnswer);
                             } else {
                                 result.completeExceptionally(new UpstreamException(
-                                        describe(hosts.subList(0, index + 1), failure), isTimeout(failure), failure));
+                                        describe(call.tried(index), failure), isTimeout(failure), failure));
                             }
                         }
 
@@ -250,10 +311,9 @@ public final class UpstreamClient implements AutoCloseable {
                     });
             consumer.bind(future);
         } catch (RuntimeException e) { // a closed client refuses new requests
+            attempt.abandon();
             result.completeExceptionally(
-                    closed
-                            ? closedFailure()
-                            : new UpstreamException(describe(hosts.subList(0, index + 1), e), false, e));
+                    closed ? closedFailure() : new UpstreamException(describe(call.tried(index), e), false, e));
         }
     }
 

@@ -72,7 +72,7 @@ class UpstreamClientIT {
         switch (exchange.getRequestPath()) {
             case "/hang" -> exchange.dispatch(() -> hang(exchange));
             case "/big" -> exchange.getResponseSender().send(ByteBuffer.wrap(new byte[BIG_BODY]));
-            case "/unavailable" -> {
+            case "/unavailable", "/unavailable-base/" -> {
                 exchange.setStatusCode(503);
                 exchange.getResponseSender().send("origin is down");
             }
@@ -157,7 +157,7 @@ class UpstreamClientIT {
 
     @Test
     void fetchReturnsStatusHeadersAndBody() throws Exception {
-        UpstreamResponse response = response(client.fetch(List.of(live), get("/a/b?x=1&y=2"), 1 << 20));
+        UpstreamResponse response = response(client.fetch(Upstream.of(List.of(live)), get("/a/b?x=1&y=2"), 1 << 20));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("hello from the origin");
@@ -172,7 +172,7 @@ class UpstreamClientIT {
 
     @Test
     void hostSentIsTheRequestsAuthorityNotTheUpstreamAddress() throws Exception {
-        UpstreamResponse response = response(client.fetch(List.of(live), get("/"), 1 << 20));
+        UpstreamResponse response = response(client.fetch(Upstream.of(List.of(live)), get("/"), 1 << 20));
 
         assertThat(response.headers().first("X-Host")).isEqualTo("www.example.com");
         assertThat(response.headers().first("X-Host")).doesNotContain("127.0.0.1");
@@ -180,7 +180,7 @@ class UpstreamClientIT {
 
     @Test
     void neverOffersAProtocolUpgrade() throws Exception {
-        UpstreamResponse response = response(client.fetch(List.of(live), get("/"), 1 << 20));
+        UpstreamResponse response = response(client.fetch(Upstream.of(List.of(live)), get("/"), 1 << 20));
 
         assertThat(response.headers().first("X-Upgrade")).isEqualTo("null");
     }
@@ -189,7 +189,7 @@ class UpstreamClientIT {
     void anUpstreamUrlsPathPrefixesTheTarget() throws Exception {
         URI withBase = URI.create(live + "/static/");
 
-        UpstreamResponse response = response(client.fetch(List.of(withBase), get("/app.js?v=2"), 1 << 20));
+        UpstreamResponse response = response(client.fetch(Upstream.of(List.of(withBase)), get("/app.js?v=2"), 1 << 20));
 
         assertThat(response.headers().first("X-Target")).isEqualTo("/static/app.js?v=2");
     }
@@ -197,7 +197,7 @@ class UpstreamClientIT {
     @Test
     void eachFetchIsOneOriginRequest() throws Exception {
         for (int i = 1; i <= 3; i++) {
-            UpstreamResponse response = response(client.fetch(List.of(live), get("/n"), 1 << 20));
+            UpstreamResponse response = response(client.fetch(Upstream.of(List.of(live)), get("/n"), 1 << 20));
 
             assertThat(response.headers().first("X-Count")).isEqualTo(Integer.toString(i));
         }
@@ -206,14 +206,15 @@ class UpstreamClientIT {
 
     @Test
     void viaNamesThisNode() throws Exception {
-        UpstreamResponse response = response(client.fetch(List.of(live), get("/"), 1 << 20));
+        UpstreamResponse response = response(client.fetch(Upstream.of(List.of(live)), get("/"), 1 << 20));
 
         assertThat(response.headers().first("X-Via")).isEqualTo("1.1 edge-1 (strata)");
     }
 
     @Test
     void postBodyIsForwarded() throws Exception {
-        UpstreamResponse response = response(client.fetch(List.of(live), post("/form", "name=strata"), 1 << 20));
+        UpstreamResponse response =
+                response(client.fetch(Upstream.of(List.of(live)), post("/form", "name=strata"), 1 << 20));
 
         assertThat(response.headers().first("X-Method")).isEqualTo("POST");
         assertThat(response.headers().first("X-Body")).isEqualTo("name=strata");
@@ -223,7 +224,7 @@ class UpstreamClientIT {
     void idempotentRequestFailsOverFromADeadHost() throws Exception {
         URI dead = deadHost();
 
-        UpstreamResponse response = response(client.fetch(List.of(dead, live), get("/a"), 1 << 20));
+        UpstreamResponse response = response(client.fetch(Upstream.of(List.of(dead, live)), get("/a"), 1 << 20));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.host()).isEqualTo(live);
@@ -234,7 +235,8 @@ class UpstreamClientIT {
     void nonIdempotentRequestIsNotRetriedOnAnotherHost() throws Exception {
         URI dead = deadHost();
 
-        UpstreamException failure = failure(client.fetch(List.of(dead, live), post("/form", "x=1"), 1 << 20));
+        UpstreamException failure =
+                failure(client.fetch(Upstream.of(List.of(dead, live)), post("/form", "x=1"), 1 << 20));
 
         assertThat(failure.isTimeout()).isFalse();
         assertThat(failure).hasMessageContaining(dead.toString());
@@ -247,17 +249,18 @@ class UpstreamClientIT {
         URI first = deadHost();
         URI second = deadHost();
 
-        UpstreamException failure = failure(client.fetch(List.of(first, second), get("/"), 1 << 20));
+        UpstreamException failure = failure(client.fetch(Upstream.of(List.of(first, second)), get("/"), 1 << 20));
 
         assertThat(failure.isTimeout()).isFalse();
         assertThat(failure).hasMessageContaining(first.toString()).hasMessageContaining(second.toString());
     }
 
     @Test
-    void serverErrorIsReturnedAsItIsWithoutFailover() throws Exception {
+    void serverErrorIsRelayedWhenNoOtherHostAnswers() throws Exception {
         URI dead = deadHost();
 
-        UpstreamResponse response = response(client.fetch(List.of(live, dead), get("/unavailable"), 1 << 20));
+        UpstreamResponse response =
+                response(client.fetch(Upstream.of(List.of(live, dead)), get("/unavailable"), 1 << 20));
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("origin is down");
@@ -265,8 +268,34 @@ class UpstreamClientIT {
     }
 
     @Test
+    void serverErrorOfAnIdempotentRequestFailsOverToTheNextHost() throws Exception {
+        Upstream failing = Upstream.of(URI.create(live + "/unavailable-base"));
+        Upstream healthy = Upstream.of(live);
+
+        UpstreamResponse response = response(client.fetch(List.of(failing, healthy), get("/"), 1 << 20));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.host()).isEqualTo(live);
+        assertThat(failing.consecutiveFailures()).isEqualTo(1);
+        assertThat(failing.inFlight()).isZero();
+        assertThat(healthy.consecutiveFailures()).isZero();
+        assertThat(healthy.inFlight()).isZero();
+    }
+
+    @Test
+    void serverErrorOfAPostIsReturnedWithoutFailover() throws Exception {
+        Upstream failing = Upstream.of(URI.create(live + "/unavailable-base"));
+
+        UpstreamResponse response =
+                response(client.fetch(List.of(failing, Upstream.of(live)), post("/", "x=1"), 1 << 20));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(seen("POST /")).isZero();
+    }
+
+    @Test
     void bodyLargerThanTheLimitFails() {
-        UpstreamException failure = failure(client.fetch(List.of(live, live), get("/big"), BIG_BODY - 1));
+        UpstreamException failure = failure(client.fetch(Upstream.of(List.of(live, live)), get("/big"), BIG_BODY - 1));
 
         assertThat(failure.isTimeout()).isFalse();
         assertThat(failure).hasMessageContaining("larger than " + (BIG_BODY - 1));
@@ -275,7 +304,7 @@ class UpstreamClientIT {
 
     @Test
     void bodyExactlyAtTheLimitIsAccepted() throws Exception {
-        UpstreamResponse response = response(client.fetch(List.of(live), get("/big"), BIG_BODY));
+        UpstreamResponse response = response(client.fetch(Upstream.of(List.of(live)), get("/big"), BIG_BODY));
 
         assertThat(response.body()).hasSize(BIG_BODY);
     }
@@ -284,7 +313,7 @@ class UpstreamClientIT {
     void responseThatNeverComesTimesOut() {
         UpstreamConfig impatient = new UpstreamConfig(Duration.ofSeconds(2), Duration.ofMillis(500), 8);
         try (UpstreamClient timing = new UpstreamClient(impatient, "edge-1", Clock.systemUTC())) {
-            UpstreamException failure = failure(timing.fetch(List.of(live), get("/hang"), 1 << 20));
+            UpstreamException failure = failure(timing.fetch(Upstream.of(List.of(live)), get("/hang"), 1 << 20));
 
             assertThat(failure.isTimeout()).isTrue();
             assertThat(failure).hasMessageContaining("timed out");
@@ -297,7 +326,7 @@ class UpstreamClientIT {
         // close would), whatever the machine's speed.
         UpstreamClient closing = new UpstreamClient(
                 new UpstreamConfig(Duration.ofSeconds(2), Duration.ofSeconds(120), 8), "edge-1", Clock.systemUTC());
-        CompletableFuture<UpstreamResponse> inFlight = closing.fetch(List.of(live), get("/hang"), 1 << 20);
+        CompletableFuture<UpstreamResponse> inFlight = closing.fetch(Upstream.of(List.of(live)), get("/hang"), 1 << 20);
         await().atMost(Duration.ofSeconds(10)).until(() -> seen("GET /hang") == 1);
 
         long started = System.nanoTime();
@@ -305,7 +334,7 @@ class UpstreamClientIT {
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
         assertThat(failure(inFlight)).hasMessageContaining("closed");
-        assertThat(failure(closing.fetch(List.of(live), get("/after"), 1 << 20)))
+        assertThat(failure(closing.fetch(Upstream.of(List.of(live)), get("/after"), 1 << 20)))
                 .hasMessageContaining("closed");
         assertThat(seen("GET /after")).isZero();
     }
@@ -314,7 +343,7 @@ class UpstreamClientIT {
     void invalidAuthorityFailsWithoutConnecting() {
         UpstreamRequest request = new UpstreamRequest("GET", "bad host:x", "/", HeaderList.of(), NO_BODY);
 
-        UpstreamException failure = failure(client.fetch(List.of(live), request, 1 << 20));
+        UpstreamException failure = failure(client.fetch(Upstream.of(List.of(live)), request, 1 << 20));
 
         assertThat(failure).hasMessageContaining("bad host:x");
         assertThat(seen).isEmpty();

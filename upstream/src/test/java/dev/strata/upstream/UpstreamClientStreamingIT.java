@@ -139,7 +139,7 @@ class UpstreamClientStreamingIT {
     }
 
     private Fetched exchange(String target) throws Exception {
-        return client.exchange(List.of(live), get(target), LIMIT).get(10, SECONDS);
+        return client.exchange(Upstream.of(List.of(live)), get(target), LIMIT).get(10, SECONDS);
     }
 
     /** A port nothing listens on: bound, then released. */
@@ -333,7 +333,7 @@ class UpstreamClientStreamingIT {
     void connectionFailureFailsOverBeforeTheHead() throws Exception {
         URI dead = deadHost();
 
-        Fetched fetched = client.exchange(List.of(dead, live), get("/length/" + 2 * MIB), LIMIT)
+        Fetched fetched = client.exchange(Upstream.of(List.of(dead, live)), get("/length/" + 2 * MIB), LIMIT)
                 .get(10, SECONDS);
 
         assertThat(fetched).isInstanceOf(Fetched.Streaming.class);
@@ -346,8 +346,8 @@ class UpstreamClientStreamingIT {
     void everyHostDeadFailsTheExchange() throws Exception {
         URI dead = deadHost();
 
-        Throwable failure = catchThrowable(
-                () -> client.exchange(List.of(dead), get("/length/1"), LIMIT).get(10, SECONDS));
+        Throwable failure = catchThrowable(() -> client.exchange(Upstream.of(List.of(dead)), get("/length/1"), LIMIT)
+                .get(10, SECONDS));
 
         assertThat(failure.getCause()).isInstanceOf(UpstreamException.class).hasMessageContaining(dead.toString());
     }
