@@ -1,5 +1,7 @@
 package dev.strata.proxy;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import dev.strata.cache.collapse.RequestCollapser;
 import dev.strata.cache.fresh.CacheStatus;
 import dev.strata.cache.key.CacheKey;
@@ -15,6 +17,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Clock;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -190,7 +193,7 @@ final class LookupHandler implements HttpHandler {
         if (!collapse.enabled() || exchange.getAttachment(ProxyKeys.NO_COLLAPSE) != null) {
             return true;
         }
-        RequestCollapser.Ticket ticket = collapser.join(key, collapse.timeout());
+        RequestCollapser.Ticket ticket = collapser.join(key);
         if (ticket instanceof RequestCollapser.Leader leader) {
             exchange.putAttachment(ProxyKeys.LEADER, leader);
             exchange.addExchangeCompleteListener((done, nextListener) -> {
@@ -200,19 +203,33 @@ final class LookupHandler implements HttpHandler {
             return true;
         }
         if (ticket instanceof RequestCollapser.Waiter waiter) {
-            exchange.dispatch(
-                    SameThreadExecutor.INSTANCE, () -> waiter.released().whenComplete((released, timeout) -> {
-                        exchange.removeAttachment(ProxyKeys.CACHE_KEY);
-                        exchange.removeAttachment(ProxyKeys.VALIDATING);
-                        exchange.putAttachment(ProxyKeys.COLLAPSED, Boolean.TRUE);
-                        if (timeout != null) {
-                            exchange.putAttachment(ProxyKeys.NO_COLLAPSE, Boolean.TRUE);
-                        }
-                        exchange.dispatch(exchange.getIoThread(), this);
-                    }));
+            AtomicBoolean resumed = new AtomicBoolean();
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
+                // The I/O thread's own timer: no lock to take when the leader releases first.
+                exchange.getIoThread()
+                        .executeAfter(
+                                () -> resume(exchange, resumed, true),
+                                collapse.timeout().toMillis(),
+                                MILLISECONDS);
+                waiter.released().thenRun(() -> resume(exchange, resumed, false));
+            });
             return false;
         }
         return true; // hit-for-pass
+    }
+
+    /** Starts a waiting exchange over once, when its leader released it or it waited too long. */
+    private void resume(HttpServerExchange exchange, AtomicBoolean resumed, boolean timedOut) {
+        if (!resumed.compareAndSet(false, true)) {
+            return;
+        }
+        exchange.removeAttachment(ProxyKeys.CACHE_KEY);
+        exchange.removeAttachment(ProxyKeys.VALIDATING);
+        exchange.putAttachment(ProxyKeys.COLLAPSED, Boolean.TRUE);
+        if (timedOut) {
+            exchange.putAttachment(ProxyKeys.NO_COLLAPSE, Boolean.TRUE);
+        }
+        exchange.dispatch(exchange.getIoThread(), this);
     }
 
     @Override

@@ -4,8 +4,13 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.strata.config.CacheConfig;
+import dev.strata.config.CollapseConfig;
 import dev.strata.config.EdgeConfig;
+import dev.strata.config.LimitsConfig;
+import dev.strata.config.ListenAddress;
 import dev.strata.config.StrataConfig;
+import dev.strata.config.UpstreamConfig;
 import io.undertow.Undertow;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
@@ -198,6 +203,40 @@ class CollapsingIT {
         assertThat(edge.collapser().passCount())
                 .as("all but the first fetch, waiters included")
                 .isEqualTo(39);
+    }
+
+    @Test
+    void aWaiterThatWaitedTooLongFetchesForItself() throws Exception {
+        CacheConfig defaults = CacheConfig.defaults(dir.resolve("edge"));
+        CacheConfig impatient = new CacheConfig(
+                defaults.dir(),
+                defaults.memory(),
+                defaults.disk(),
+                defaults.maxObjectSize(),
+                defaults.maxMemoryObjectSize(),
+                new CollapseConfig(true, Duration.ofMillis(200), Duration.ofMinutes(2)));
+        ProxyNode edge = nodes.track(ProxyNode.start(new ProxyNode.Spec(
+                "edge",
+                "impatient",
+                ListenAddress.of("127.0.0.1", 0),
+                impatient,
+                LimitsConfig.defaults(),
+                UpstreamConfig.defaults(),
+                Router.forEdge(Nodes.withSites(List.of(originUri()))),
+                nodes.clock)));
+
+        CompletableFuture<HttpResponse<byte[]>> leader =
+                fire(List.of(edge.uri()), "/held/slow.bin", 1).get(0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> originCount("/held/slow.bin") == 1);
+        CompletableFuture<HttpResponse<byte[]>> waiter =
+                fire(List.of(edge.uri()), "/held/slow.bin", 1).get(0);
+        // The waiter gives up on the held leader and asks the origin itself.
+        await().atMost(Duration.ofSeconds(60)).until(() -> originCount("/held/slow.bin") == 2);
+        release.countDown();
+
+        assertThat(leader.get(60, SECONDS).body()).isEqualTo(BODY);
+        assertThat(waiter.get(60, SECONDS).body()).isEqualTo(BODY);
+        assertThat(edge.collapser().collapsedCount()).isEqualTo(1);
     }
 
     private static StrataConfig withShields(List<URI> shields) {

@@ -6,8 +6,8 @@ import dev.strata.cache.key.CacheKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -20,9 +20,10 @@ import java.util.function.LongSupplier;
  *
  * <p>A leader that learns its answer cannot be stored releases with {@code pass}: its waiters
  * fetch for themselves at once, and for the hit-for-pass time later misses of the key get {@link
- * Pass} instead of waiting, so uncacheable URLs are never serialised. A waiter waits at most the
- * timeout given to {@link #join}; an error is never handed to waiters, who look up again and, on a
- * miss, elect a new leader among themselves. Thread-safe and non-blocking.
+ * Pass} instead of waiting, so uncacheable URLs are never serialised. How long a waiter waits is
+ * its caller's business (a timer of its own; no shared scheduler, whose lock an I/O thread must not
+ * take). An error is never handed to waiters, who look up again and, on a miss, elect a new leader
+ * among themselves. Thread-safe and non-blocking.
  */
 public final class RequestCollapser {
     /** What a request does about a key it missed. */
@@ -58,14 +59,14 @@ public final class RequestCollapser {
 
     /** Wait for {@link #released()}, then look up again. */
     public static final class Waiter implements Ticket {
-        private final CompletableFuture<Void> released;
+        private final CompletionStage<Void> released;
 
-        private Waiter(CompletableFuture<Void> released) {
+        private Waiter(CompletionStage<Void> released) {
             this.released = released;
         }
 
-        /** Completes when the leader releases; exceptionally with a timeout when it takes too long. */
-        public CompletableFuture<Void> released() {
+        /** Completes, on the releasing thread, when the leader releases. */
+        public CompletionStage<Void> released() {
             return released;
         }
     }
@@ -94,12 +95,8 @@ public final class RequestCollapser {
         this.passUntil = Caffeine.newBuilder().maximumSize(100_000).build();
     }
 
-    /**
-     * The ticket of a request that missed {@code key}.
-     *
-     * @param timeout the longest its {@link Waiter} waits
-     */
-    public Ticket join(CacheKey key, Duration timeout) {
+    /** The ticket of a request that missed {@code key}. */
+    public Ticket join(CacheKey key) {
         Long until = passUntil.getIfPresent(key);
         if (until != null) {
             if (until - ticker.getAsLong() > 0) {
@@ -114,7 +111,7 @@ public final class RequestCollapser {
             return candidate;
         }
         collapsed.increment();
-        return new Waiter(leader.released.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        return new Waiter(leader.released.minimalCompletionStage());
     }
 
     /** Requests that waited for another's fetch instead of fetching. */
