@@ -19,6 +19,10 @@ import java.util.List;
  * @param slowStart how long an origin that comes back takes to get its full share of requests; 0
  *     for at once
  * @param cache how responses of this site are keyed and cached
+ * @param originHost the {@code Host} sent to the origins; empty for the request's host (as in the
+ *     cache key)
+ * @param fallbackToOrigins on an edge with shields: when no shield is available, fetch from the
+ *     origins directly instead of answering 502/504 (off: the shields exist to protect them)
  */
 public record SiteConfig(
         String name,
@@ -28,7 +32,9 @@ public record SiteConfig(
         HealthCheckConfig healthCheck,
         OutlierDetectionConfig outlierDetection,
         Duration slowStart,
-        CachePolicyConfig cache) {
+        CachePolicyConfig cache,
+        String originHost,
+        boolean fallbackToOrigins) {
     /** The balancer names, as {@code dev.strata.upstream.Balancers} knows them. */
     public static final List<String> BALANCERS = List.of(
             "round-robin", "weighted-round-robin", "least-connections", "least-time", "ip-hash", "consistent-hash");
@@ -48,6 +54,10 @@ public record SiteConfig(
         requireNonNull(outlierDetection, "outlierDetection");
         requireNonNull(slowStart, "slowStart");
         requireNonNull(cache, "cache");
+        requireNonNull(originHost, "originHost");
+        if (originHost.isBlank() != originHost.isEmpty() || originHost.contains("/")) {
+            throw new IllegalArgumentException("originHost: \"" + originHost + "\" (expected: a host name, or empty)");
+        }
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("hosts: [] (expected: at least one host name or *)");
         }
@@ -70,7 +80,9 @@ public record SiteConfig(
                 HealthCheckConfig.defaults(),
                 OutlierDetectionConfig.defaults(),
                 DEFAULT_SLOW_START,
-                cache);
+                cache,
+                "",
+                false);
     }
 
     /** A site for any host in front of the given origins, with the default pool and cache policy. */
@@ -80,7 +92,17 @@ public record SiteConfig(
 
     /** This site under another name. */
     public SiteConfig withName(String newName) {
-        return new SiteConfig(newName, hosts, origins, balancer, healthCheck, outlierDetection, slowStart, cache);
+        return new SiteConfig(
+                newName,
+                hosts,
+                origins,
+                balancer,
+                healthCheck,
+                outlierDetection,
+                slowStart,
+                cache,
+                originHost,
+                fallbackToOrigins);
     }
 
     /** Whether this site answers for {@code host} (case-insensitive, port excluded). */

@@ -117,17 +117,18 @@ final class FetchHandler implements HttpHandler {
         } else {
             forwarded = fill;
         }
+        Route.Hop hop = route.hop(key, clientAddress(exchange));
         UpstreamRequest request = new UpstreamRequest(
                 cacheable ? "GET" : exchange.getRequestMethod().toString(),
-                // The key's host, not the client's Host: every request sharing an entry looks alike
-                // upstream, so no client can make the origin answer for a port others are served.
-                key.host(),
+                // The key's host (or the site's origin host), never the client's Host: every request
+                // sharing an entry looks alike upstream, so no client can make the origin answer for
+                // a port others are served.
+                hop.host(),
                 cacheable ? key.pathAndQuery() : targetOf(exchange),
                 forwarded,
                 body);
         exchange.putAttachment(ProxyKeys.GENERATION, writer.generation(key));
-        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> client.exchange(
-                        route.order(key, clientAddress(exchange)), request, maxObjectBytes)
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> client.exchange(hop.upstreams(), request, maxObjectBytes)
                 .whenComplete((fetched, failure) -> exchange.dispatch(
                         exchange.getIoThread(),
                         ex -> complete(ex, route, key, clientHeaders, fill, validating, fetched, failure))));
@@ -179,7 +180,9 @@ final class FetchHandler implements HttpHandler {
                     failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             boolean timeout = cause instanceof UpstreamException upstream && upstream.isTimeout();
             logFailure(exchange, key, cause);
-            if (serveStaleOnError(exchange, route, validating, timeout ? 504 : 502, now)) {
+            int status = timeout ? 504 : 502;
+            if (serveStaleOnError(exchange, route, validating, status, now)
+                    || serveStaleWhenUnreachable(exchange, route, validating, status, now)) {
                 return;
             }
             responses.error(
@@ -333,16 +336,34 @@ final class FetchHandler implements HttpHandler {
             LookupResult.@Nullable MustValidate validating,
             int upstreamStatus,
             long now) {
-        if (validating == null
-                || validating.reason() == LookupResult.Reason.REQUEST
-                || !LookupResult.mayServeStaleOnError(
+        return validating != null
+                && validating.reason() != LookupResult.Reason.REQUEST
+                && LookupResult.mayServeStaleOnError(
                         validating.response(),
                         now,
                         route.policy().maxStale(),
-                        Requests.directives(exchange, route.policy()))) {
-            return false;
-        }
-        CachedResponse stale = validating.response();
+                        Requests.directives(exchange, route.policy()))
+                && serveStale(exchange, validating.response(), upstreamStatus, now, "stale-if-error");
+    }
+
+    /**
+     * Serves the stale entry being validated when no upstream could be reached (RFC 9111 §4.2.4, a
+     * disconnected cache), unless the entry forbids stale or its own stale-if-error window decided.
+     */
+    private boolean serveStaleWhenUnreachable(
+            HttpServerExchange exchange,
+            Route route,
+            LookupResult.@Nullable MustValidate validating,
+            int status,
+            long now) {
+        return validating != null
+                && validating.reason() != LookupResult.Reason.REQUEST
+                && LookupResult.mayServeStaleWhenUnreachable(
+                        validating.response(), now, route.policy().maxStale())
+                && serveStale(exchange, validating.response(), status, now, "upstream unreachable");
+    }
+
+    private boolean serveStale(HttpServerExchange exchange, CachedResponse stale, int status, long now, String why) {
         responses.sendStored(
                 exchange,
                 stale,
@@ -351,9 +372,9 @@ final class FetchHandler implements HttpHandler {
                 responses
                         .cacheStatus()
                         .fwd(CacheStatusField.Fwd.STALE)
-                        .fwdStatus(upstreamStatus)
+                        .fwdStatus(status)
                         .ttl(stale.ttl(now))
-                        .detail("stale-if-error")
+                        .detail(why)
                         .build()
                         .format());
         return true;

@@ -8,6 +8,8 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -125,12 +127,24 @@ final class Requests {
         };
     }
 
-    /** {@code headers} with the client's address appended to {@code X-Forwarded-For}. */
+    /**
+     * {@code headers} with the client's address appended to {@code X-Forwarded-For} and, as an
+     * element {@code for=…;proto=…}, to {@code Forwarded} (RFC 7239; an IPv6 address quoted in
+     * brackets). Earlier hops' values are kept in front.
+     */
     static HeaderList withForwardedFor(HeaderList headers, HttpServerExchange exchange) {
-        String client = exchange.getSourceAddress().getAddress().getHostAddress();
-        String previous = headers.first("X-Forwarded-For");
-        return headers.without(Set.of("X-Forwarded-For"))
-                .plus(HeaderList.of("X-Forwarded-For", previous == null ? client : previous + ", " + client));
+        InetAddress address = exchange.getSourceAddress().getAddress();
+        String client = address.getHostAddress();
+        String node = address instanceof Inet6Address ? "\"[" + client + "]\"" : client;
+        String element = "for=" + node + ";proto=" + exchange.getRequestScheme();
+        String previous = String.join(", ", headers.all("X-Forwarded-For"));
+        String previousForwarded = String.join(", ", headers.all("Forwarded"));
+        return headers.without(Set.of("X-Forwarded-For", "Forwarded"))
+                .plus(HeaderList.of(
+                        "X-Forwarded-For",
+                        previous.isEmpty() ? client : previous + ", " + client,
+                        "Forwarded",
+                        previousForwarded.isEmpty() ? element : previousForwarded + ", " + element));
     }
 
     /** The fields of {@code headers} named in {@code lowerCaseNames}, in order. */

@@ -57,15 +57,16 @@ final class Revalidator {
         if (inFlight.putIfAbsent(entryKey, Boolean.TRUE) != null) {
             return;
         }
+        Route.Hop hop = route.hop(key, null);
         UpstreamRequest request = new UpstreamRequest(
                 "GET",
-                key.host(),
+                hop.host(),
                 key.pathAndQuery(),
                 nominated.plus(Validators.conditionalRequestHeaders(stored)),
                 NO_BODY);
         long generation = writer.generation(key);
         try {
-            client.fetch(route.order(key, null), request, maxObjectBytes).whenComplete((response, failure) -> {
+            client.fetch(hop.upstreams(), request, maxObjectBytes).whenComplete((response, failure) -> {
                 try {
                     apply(route, key, stored, nominated, response, generation);
                 } finally {

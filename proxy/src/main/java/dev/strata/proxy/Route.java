@@ -18,21 +18,50 @@ import org.jspecify.annotations.Nullable;
  * @param policy the site's cache policy
  * @param keyPolicy the site's cache-key policy
  * @param upstream the next hop: its hosts, their health and the order they are tried in
+ * @param toOrigins whether {@link #upstream} is the site's origins (not shields)
+ * @param fallback the site's origins, for an edge allowed to reach them when no shield is
+ *     available; null otherwise
+ * @param originHost the {@code Host} for the origins; empty for the key's host
  */
-public record Route(String site, CachePolicyConfig policy, KeyPolicy keyPolicy, UpstreamPool upstream) {
+public record Route(
+        String site,
+        CachePolicyConfig policy,
+        KeyPolicy keyPolicy,
+        UpstreamPool upstream,
+        boolean toOrigins,
+        @Nullable UpstreamPool fallback,
+        String originHost) {
     public Route {
         requireNonNull(site, "site");
         requireNonNull(policy, "policy");
         requireNonNull(keyPolicy, "keyPolicy");
         requireNonNull(upstream, "upstream");
+        requireNonNull(originHost, "originHost");
     }
 
     /**
-     * {@link #upstream}'s hosts in the order one request tries them.
+     * Where one request goes: the hosts it tries in order, and the {@code Host} it sends them.
+     *
+     * @param upstreams the hosts, most preferred first
+     * @param host the {@code Host} field: the key's host towards shields (they route by it), the
+     *     site's origin host, if set, towards origins
+     */
+    record Hop(List<Upstream> upstreams, String host) {}
+
+    /**
+     * The next hop of one request: {@link #upstream}, or — when none of its hosts is available
+     * and the site allows it — the origins directly.
      *
      * @param client the client's address, or null for a request of our own (a revalidation)
      */
-    List<Upstream> order(CacheKey key, @Nullable InetAddress client) {
-        return upstream.order(key, client);
+    Hop hop(CacheKey key, @Nullable InetAddress client) {
+        if (fallback != null && upstream.upstreams().stream().noneMatch(Upstream::isAvailable)) {
+            return new Hop(fallback.order(key, client), originHost(key));
+        }
+        return new Hop(upstream.order(key, client), toOrigins ? originHost(key) : key.host());
+    }
+
+    private String originHost(CacheKey key) {
+        return originHost.isEmpty() ? key.host() : originHost;
     }
 }

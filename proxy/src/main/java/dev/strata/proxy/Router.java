@@ -64,11 +64,25 @@ public final class Router {
                 edge.shieldSlowStart(),
                 clock);
         List<Route> routes = new ArrayList<>();
+        List<UpstreamPool> pools = new ArrayList<>(List.of(toShields));
         for (SiteConfig site : config.sites()) {
-            routes.add(route(site.name(), site.cache(), toShields));
+            UpstreamPool fallback = null;
+            if (site.fallbackToOrigins() && !site.origins().isEmpty()) {
+                fallback = originPool(site, clock);
+                pools.add(fallback);
+            }
+            routes.add(new Route(
+                    site.name(),
+                    site.cache(),
+                    KeyPolicy.from(site.cache()),
+                    toShields,
+                    false,
+                    fallback,
+                    site.originHost()));
         }
-        return new Router(
-                config.sites(), routes, route("default", CachePolicyConfig.defaults(), toShields), List.of(toShields));
+        CachePolicyConfig defaults = CachePolicyConfig.defaults();
+        Route fallbackRoute = new Route("default", defaults, KeyPolicy.from(defaults), toShields, false, null, "");
+        return new Router(config.sites(), routes, fallbackRoute, pools);
     }
 
     /** {@link #forShield(StrataConfig, Clock)} with the system clock. */
@@ -96,26 +110,27 @@ public final class Router {
         List<Route> routes = new ArrayList<>();
         List<UpstreamPool> pools = new ArrayList<>();
         for (SiteConfig site : sites) {
-            List<Upstream> origins = new ArrayList<>();
-            for (OriginServer origin : site.origins()) {
-                origins.add(Upstream.of(origin.url(), origin.weight()));
-            }
-            UpstreamPool pool = UpstreamPool.of(
-                    "site " + site.name(),
-                    site.balancer(),
-                    origins,
-                    site.healthCheck(),
-                    site.outlierDetection(),
-                    site.slowStart(),
-                    clock);
+            UpstreamPool pool = originPool(site, clock);
             pools.add(pool);
-            routes.add(route(site.name(), site.cache(), pool));
+            routes.add(new Route(
+                    site.name(), site.cache(), KeyPolicy.from(site.cache()), pool, true, null, site.originHost()));
         }
         return new Router(sites, routes, null, pools);
     }
 
-    private static Route route(String name, CachePolicyConfig policy, UpstreamPool upstream) {
-        return new Route(name, policy, KeyPolicy.from(policy), upstream);
+    private static UpstreamPool originPool(SiteConfig site, Clock clock) {
+        List<Upstream> origins = new ArrayList<>();
+        for (OriginServer origin : site.origins()) {
+            origins.add(Upstream.of(origin.url(), origin.weight()));
+        }
+        return UpstreamPool.of(
+                "site " + site.name(),
+                site.balancer(),
+                origins,
+                site.healthCheck(),
+                site.outlierDetection(),
+                site.slowStart(),
+                clock);
     }
 
     /**

@@ -195,6 +195,22 @@ public sealed interface LookupResult
         return allowed && within(staleness, siteMaxStale);
     }
 
+    /**
+     * Whether the stored response may answer a request whose upstream could not be reached at all
+     * (no connection, or no answer in time): RFC 9111 §4.2.4 lets a disconnected cache serve stale
+     * unless the response forbids it. Within the site's {@code max-stale}, and only for a response
+     * without its own {@code stale-if-error}, whose window then decides ({@link
+     * #mayServeStaleOnError}).
+     */
+    public static boolean mayServeStaleWhenUnreachable(CachedResponse stored, long nowMillis, Duration siteMaxStale) {
+        Freshness freshness = stored.freshness();
+        if (freshness.forbidsStale() || !freshness.staleIfError().isZero()) {
+            return false;
+        }
+        Duration staleness = stored.age(nowMillis).minus(freshness.lifetime());
+        return staleness.isNegative() || within(staleness, siteMaxStale);
+    }
+
     /** Whether {@code staleness} is inside a half-open window {@code [0, window)}. */
     private static boolean within(Duration staleness, Duration window) {
         return staleness.compareTo(window) < 0;
