@@ -13,6 +13,7 @@ import dev.strata.config.StrataConfig;
 import dev.strata.config.UpstreamConfig;
 import io.undertow.Undertow;
 import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,6 +64,17 @@ class CollapsingIT {
             .setHandler(exchange -> {
                 String path = exchange.getRequestPath();
                 originRequests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+                if (path.startsWith("/slow")) { // five seconds, on the I/O thread's timer
+                    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> exchange.getIoThread()
+                            .executeAfter(
+                                    () -> {
+                                        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "max-age=600");
+                                        exchange.getResponseSender().send(ByteBuffer.wrap(BODY));
+                                    },
+                                    5,
+                                    SECONDS));
+                    return;
+                }
                 exchange.dispatch(worker -> {
                     if (path.startsWith("/held")) {
                         release.await(60, SECONDS);
@@ -146,6 +158,23 @@ class CollapsingIT {
                                 r.headers().firstValue("X-Cache").orElse("").equals("MISS"))
                         .count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void behindASlowOriginEveryWaiterIsAnsweredByTheOneFetch() throws Exception {
+        ProxyNode edge = nodes.edge(dir.resolve("edge"), originUri());
+        long start = System.nanoTime();
+
+        List<HttpResponse<byte[]>> responses = all(fire(List.of(edge.uri()), "/slow/report.bin", 20));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(originCount("/slow/report.bin")).isEqualTo(1);
+        assertThat(edge.collapser().collapsedCount())
+                .as("19 waited for the one fetch")
+                .isEqualTo(19);
+        assertThat(responses).allSatisfy(response -> assertThat(response.body()).isEqualTo(BODY));
+        // One 5 s fetch, not 20 in turn (100 s): a bound far from both.
+        assertThat(elapsed).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test
