@@ -5,7 +5,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
-import java.util.regex.Pattern;
 
 /**
  * The first step: rejects requests beyond the admission limits before they cost anything. Undertow
@@ -14,10 +13,6 @@ import java.util.regex.Pattern;
  * checks that need the parsed request. Cheap CPU work only: runs on the I/O thread.
  */
 final class AdmissionHandler implements HttpHandler {
-    /** RFC 9110 §7.2 / RFC 3986 §3.2.2: a reg-name, IPv4 or bracketed IPv6 literal, optional port. */
-    private static final Pattern HOST = Pattern.compile(
-            "(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252}[A-Za-z0-9_])?\\.?)(:[0-9]{1,5})?");
-
     private final LimitsConfig limits;
     private final Responses responses;
     private final HttpHandler next;
@@ -64,7 +59,7 @@ final class AdmissionHandler implements HttpHandler {
             responses.error(exchange, 400, "Bad Request (expected exactly one Host header)");
             return;
         }
-        if (!HOST.matcher(host.getFirst()).matches()) {
+        if (!isHost(host.getFirst())) {
             responses.error(exchange, 400, "Bad Request (Host is not a host name or address with an optional port)");
             return;
         }
@@ -73,6 +68,66 @@ final class AdmissionHandler implements HttpHandler {
             return;
         }
         next.handleRequest(exchange);
+    }
+
+    /**
+     * RFC 9110 §7.2 / RFC 3986 §3.2.2: a reg-name (letters, digits, {@code _ . -}, starting and
+     * ending with a letter, digit or {@code _}, at most 254 characters, one trailing dot allowed),
+     * an IPv4 address or a bracketed IPv6 literal, and an optional port of 1 to 5 digits. A scan,
+     * not a regular expression: it runs for every request (a regex was 6% of a hit's CPU time).
+     */
+    static boolean isHost(String value) {
+        int end = value.length();
+        int colon = value.lastIndexOf(':');
+        if (colon >= 0 && colon > value.lastIndexOf(']')) {
+            int digits = end - colon - 1;
+            if (digits < 1 || digits > 5 || !allDigits(value, colon + 1, end)) {
+                return false;
+            }
+            end = colon;
+        }
+        if (end > 0 && value.charAt(0) == '[') {
+            if (end < 3 || value.charAt(end - 1) != ']') {
+                return false;
+            }
+            for (int i = 1; i < end - 1; i++) {
+                char c = value.charAt(i);
+                if (!(isHexDigit(c) || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (end > 1 && value.charAt(end - 1) == '.') {
+            end--; // one trailing dot: the absolute form of a name
+        }
+        if (end < 1 || end > 254 || !isNameEdge(value.charAt(0)) || !isNameEdge(value.charAt(end - 1))) {
+            return false;
+        }
+        for (int i = 1; i < end - 1; i++) {
+            char c = value.charAt(i);
+            if (!(isNameEdge(c) || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allDigits(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    private static boolean isNameEdge(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
 
     @Override
