@@ -211,8 +211,14 @@ public final class DiskTier implements CacheTier {
         }
     }
 
+    /**
+     * A column family of FIFO-compacted files within {@code maxBytes}. Its write buffer (memtable)
+     * is a sixteenth of the budget, from 1 MiB up to RocksDB's default 64 MiB: FIFO can only drop
+     * whole files, and a memtable larger than the budget would hold more than the budget allows.
+     */
     private static ColumnFamilyOptions fifo(long maxBytes, BloomFilter bloom) {
         return new ColumnFamilyOptions()
+                .setWriteBufferSize(Math.max(1L << 20, Math.min(64L << 20, maxBytes / 16)))
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloom))
                 .setCompactionStyle(CompactionStyle.FIFO)
                 .setCompactionOptionsFIFO(new CompactionOptionsFIFO().setMaxTableFilesSize(maxBytes));
