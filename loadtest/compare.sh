@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# Strata, nginx's proxy_cache and Varnish side by side on this machine: one origin, one load
+# generator (wrk), the same workloads and the same cache memory, every server on 127.0.0.1.
+#
+#   loadtest/compare.sh                 # the full run (about 8 minutes)
+#   DURATION=3s loadtest/compare.sh     # a quick one
+#
+# Installs nginx, varnish and wrk from Debian when missing (apt-get; needs root). Pins the servers
+# to core 0 and wrk to core 1 when the machine has two cores or more. Every process it starts is
+# stopped by its PID on exit. Prints one table; RESULTS=FILE also writes it there.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+DURATION="${DURATION:-10s}"
+SIZES="${SIZES:-1k 16k 256k}"
+CONNECTIONS="${CONNECTIONS:-64 256}"
+ZIPF_OBJECTS="${ZIPF_OBJECTS:-2000}"
+ZIPF_ALPHA="${ZIPF_ALPHA:-1.0}"
+STORM_URLS="${STORM_URLS:-50}"
+
+log() { echo "compare: $*" >&2; }
+
+# --- tools ---------------------------------------------------------------------------------------
+missing=()
+command -v nginx >/dev/null || missing+=(nginx)
+command -v varnishd >/dev/null || missing+=(varnish)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v python3 >/dev/null || missing+=(python3)
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+"$root/strata" --version >/dev/null # builds the jar when needed
+jar="$root/dist/target/strata.jar"
+
+server_cpu=() load_cpu=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  server_cpu=(taskset -c 0) load_cpu=(taskset -c 1)
+fi
+
+work="$(mktemp -d -t strata-compare.XXXXXX)"
+chmod 755 "$work" # nginx's and Varnish's workers drop root and must reach their files here
+pids=()
+stop_all() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+trap 'stop_all; rm -rf "$work"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_for() { # URL: until it answers, at most 60 s
+  for _ in $(seq 1 120); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.5
+  done
+  log "no answer from $1"
+  tail -n 5 "$work"/*.out "$work"/*.err 2>/dev/null >&2 || true
+  return 1
+}
+
+# --- the origin's files --------------------------------------------------------------------------
+site="$work/site"
+mkdir -p "$site/z"
+head -c 1024 /dev/urandom >"$site/1k"
+head -c 16384 /dev/urandom >"$site/16k"
+head -c 262144 /dev/urandom >"$site/256k"
+# Zipf objects: sizes lognormal (median 16 KiB), clamped to 1 KiB..1 MiB; seeded, so every run alike.
+working_set=$(python3 - "$site/z" "$ZIPF_OBJECTS" <<'PY'
+import os, random, sys
+random.seed(42)
+total = 0
+for i in range(int(sys.argv[2])):
+    size = int(min(1 << 20, max(1024, random.lognormvariate(9.7, 1.2))))
+    with open(os.path.join(sys.argv[1], str(i)), "wb") as f:
+        f.write(os.urandom(size))
+    total += size
+print(total)
+PY
+)
+cache_bytes=$((working_set / 5)) # 20% of the working set
+log "working set $((working_set / 1048576)) MiB over $ZIPF_OBJECTS objects; caches get $((cache_bytes / 1048576)) MiB"
+
+# --- servers -------------------------------------------------------------------------------------
+origin_port=$(free_port)
+start_origin() { # a static origin; python's when counting requests matters (it logs each one)
+  if [ "${1:-}" = counting ]; then
+    (cd "$site" && exec python3 -c '
+import http.server, sys
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        self.send_header("Cache-Control", "public, max-age=86400")
+        super().end_headers()
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+' "$origin_port") 2>"$work/origin.log" >/dev/null &
+  else
+    java -jar "$jar" origin --listen "127.0.0.1:$origin_port" --dir "$site" \
+      --cache-control "public, max-age=86400" >/dev/null 2>"$work/origin.err" &
+  fi
+  pids+=($!)
+  wait_for "http://127.0.0.1:$origin_port/1k"
+}
+
+start_strata() { # PORT MEMORY_BYTES: the memory tier and the disk tier both get that budget
+  rm -rf "$work/strata-cache"
+  printf 'edge:\n  cache:\n    memory: %sKiB\n    disk: %sKiB\n' $(($2 / 1024)) $(($2 / 1024)) >"$work/strata.yaml"
+  "${server_cpu[@]}" java ${STRATA_JAVA_OPTS:-} -jar "$jar" edge --config "$work/strata.yaml" \
+    --listen "127.0.0.1:$1" --origin "http://127.0.0.1:$origin_port" --cache-dir "$work/strata-cache" \
+    --name compare >/dev/null 2>"$work/strata.err" &
+  pids+=($!)
+}
+
+start_nginx() { # PORT MEMORY_BYTES
+  rm -rf "$work/nginx-cache" # nginx creates it for its workers' user
+  cat >"$work/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  proxy_cache_path $work/nginx-cache levels=1:2 keys_zone=strata:32m max_size=$2 inactive=1d use_temp_path=off;
+  upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$1;
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_cache strata;
+      proxy_cache_lock on;
+      add_header X-Cache \$upstream_cache_status;
+    }
+  }
+}
+EOF
+  "${server_cpu[@]}" nginx -c "$work/nginx.conf" -p "$work" >"$work/nginx.out" 2>&1 &
+  pids+=($!)
+}
+
+start_varnish() { # PORT MEMORY_BYTES
+  cat >"$work/varnish.vcl" <<EOF
+vcl 4.1;
+backend origin { .host = "127.0.0.1"; .port = "$origin_port"; }
+sub vcl_deliver {
+  if (obj.hits > 0) { set resp.http.X-Cache = "HIT"; } else { set resp.http.X-Cache = "MISS"; }
+}
+EOF
+  rm -rf "$work/varnish"
+  "${server_cpu[@]}" varnishd -F -a "127.0.0.1:$1" -f "$work/varnish.vcl" -s "malloc,$2" \
+    -n "$work/varnish" >"$work/varnish.out" 2>&1 &
+  pids+=($!)
+}
+
+# wrk's summary as "requests_per_second p99_ms"; Lua prints both from its own histogram.
+cat >"$work/summary.lua" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.3f\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(99) / 1000))
+end
+LUA
+run_wrk() { # URL CONNECTIONS
+  "${load_cpu[@]}" wrk -t2 -c"$2" -d"$DURATION" -s "$work/summary.lua" "$1" | awk '/^RESULT/ {print $2, $3}'
+}
+
+# Zipf: paths /z/<rank>, rank drawn with P(k) ~ 1/k^alpha; counts X-Cache hits.
+cat >"$work/zipf.lua" <<LUA
+local n, alpha = $ZIPF_OBJECTS, $ZIPF_ALPHA
+local cdf, total = {}, 0
+for k = 1, n do total = total + 1 / k ^ alpha; cdf[k] = total end
+for k = 1, n do cdf[k] = cdf[k] / total end
+local threads = {}
+setup = function(thread) thread:set("id", #threads); table.insert(threads, thread) end
+init = function() math.randomseed(1000 + id); hits, answers = 0, 0 end
+request = function()
+  local u, lo, hi = math.random(), 1, n
+  while lo < hi do local mid = math.floor((lo + hi) / 2); if cdf[mid] < u then lo = mid + 1 else hi = mid end end
+  return wrk.format("GET", "/z/" .. (lo - 1))
+end
+response = function(status, headers, body)
+  answers = answers + 1
+  local x = headers["X-Cache"] or headers["x-cache"] or ""
+  if x == "HIT" or x == "STALE" or x == "REVALIDATED" then hits = hits + 1 end
+end
+done = function()
+  local h, a = 0, 0
+  for _, t in ipairs(threads) do h = h + t:get("hits"); a = a + t:get("answers") end
+  io.write(string.format("HITRATIO %.2f\n", 100 * h / math.max(a, 1)))
+end
+LUA
+
+servers="strata nginx varnish"
+declare -A rps p99 hit storm
+
+# --- 1. cache-hit throughput and p99 -------------------------------------------------------------
+start_origin
+for server in $servers; do
+  port=$(free_port)
+  "start_$server" "$port" $((256 * 1048576))
+  wait_for "http://127.0.0.1:$port/1k"
+  for size in $SIZES; do
+    curl -s -o /dev/null "http://127.0.0.1:$port/$size" # fill
+    # Warm up (the JVM compiles its hot path), then measure.
+    "${load_cpu[@]}" wrk -t2 -c64 -d"$DURATION" "http://127.0.0.1:$port/$size" >/dev/null
+    for c in $CONNECTIONS; do
+      read -r r p < <(run_wrk "http://127.0.0.1:$port/$size" "$c")
+      rps[$server,$size,$c]=$r p99[$server,$size,$c]=$p
+      log "$server $size c=$c: $r req/s, p99 $p ms"
+    done
+  done
+  # --- 2. Zipf hit ratio with 20% of the working set ---
+  stop_server_pid=${pids[-1]}
+  kill "$stop_server_pid"; wait "$stop_server_pid" 2>/dev/null || true; unset 'pids[-1]'
+  "start_$server" "$port" "$cache_bytes"
+  wait_for "http://127.0.0.1:$port/1k"
+  "${load_cpu[@]}" wrk -t2 -c64 -d"$DURATION" -s "$work/zipf.lua" "http://127.0.0.1:$port" >/dev/null # fill
+  hit[$server]=$("${load_cpu[@]}" wrk -t2 -c64 -d"$DURATION" -s "$work/zipf.lua" "http://127.0.0.1:$port" \
+    | awk '/^HITRATIO/ {print $2}')
+  log "$server zipf hit ratio ${hit[$server]}%"
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
+done
+stop_all
+
+# --- 3. cold-miss storm: 256 connections on fresh URLs; origin requests counted ----------------
+start_origin counting
+for server in $servers; do
+  port=$(free_port)
+  "start_$server" "$port" $((256 * 1048576))
+  wait_for "http://127.0.0.1:$port/1k"
+  : >"$work/origin.log"
+  cat >"$work/storm.lua" <<LUA
+local i = 0
+request = function() i = i + 1; return wrk.format("GET", "/z/" .. (i % $STORM_URLS) .. "?storm=$server") end
+LUA
+  "${load_cpu[@]}" wrk -t2 -c256 -d2s -s "$work/storm.lua" "http://127.0.0.1:$port" >/dev/null
+  # Origin requests per distinct URL the storm reached: 1.00 is one fetch per object.
+  storm[$server]=$(grep -o "GET /z/[0-9]*?storm=$server" "$work/origin.log" | sort | uniq -c \
+    | awk '{requests += $1; urls += 1} END {printf "%d/%d", requests, urls}')
+  log "$server cold storm: ${storm[$server]} origin requests/URLs"
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
+done
+stop_all
+
+# --- the table -------------------------------------------------------------------------------------
+ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else '-')" "$1" "$2"; }
+{
+  echo "Strata vs nginx proxy_cache vs Varnish — $(date -u +%Y-%m-%d), $(nproc) cores, wrk ${DURATION} per cell"
+  printf '%-24s %12s %12s %12s %10s %10s\n' "hit throughput (req/s)" strata nginx varnish "S/nginx" "S/varnish"
+  for size in $SIZES; do for c in $CONNECTIONS; do
+    printf '%-24s %12s %12s %12s %10s %10s\n' "$size c=$c" "${rps[strata,$size,$c]}" "${rps[nginx,$size,$c]}" \
+      "${rps[varnish,$size,$c]}" "$(ratio "${rps[strata,$size,$c]}" "${rps[nginx,$size,$c]}")" \
+      "$(ratio "${rps[strata,$size,$c]}" "${rps[varnish,$size,$c]}")"
+  done; done
+  printf '%-24s %12s %12s %12s %10s %10s\n' "hit p99 (ms)" strata nginx varnish "S/nginx" "S/varnish"
+  for size in $SIZES; do for c in $CONNECTIONS; do
+    printf '%-24s %12s %12s %12s %10s %10s\n' "$size c=$c" "${p99[strata,$size,$c]}" "${p99[nginx,$size,$c]}" \
+      "${p99[varnish,$size,$c]}" "$(ratio "${p99[strata,$size,$c]}" "${p99[nginx,$size,$c]}")" \
+      "$(ratio "${p99[strata,$size,$c]}" "${p99[varnish,$size,$c]}")"
+  done; done
+  printf '%-24s %12s %12s %12s\n' "zipf hit ratio (%)" "${hit[strata]}" "${hit[nginx]}" "${hit[varnish]}"
+  printf '%-24s %12s %12s %12s\n' "storm origin req/URLs" "${storm[strata]}" "${storm[nginx]}" "${storm[varnish]}"
+  echo "(storm: 256 connections for 2 s over $STORM_URLS cold URLs; as many requests as URLs is the ideal)"
+} | tee "${RESULTS:-/dev/null}"
