@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
             ShieldCommand.class,
             OriginCommand.class,
             PurgeApiCommand.class,
-            ConfigCommand.class
+            ConfigCommand.class,
+            LoadtestCommand.class
         })
 public final class Main implements Runnable {
     /** Exit status for an invalid configuration or command line. */

@@ -1,6 +1,7 @@
 /**
- * The load generator, its workloads and reports (issue #5). Empty until then: the module exists
- * so the build has its final shape.
+ * The load generator of issue #5: open-loop (constant rate, latency from the intended send time)
+ * and closed-loop runs over HTTP/1.1 keep-alive connections, the workloads they request, an
+ * embedded test origin, and the text, JSON and HTML reports.
  */
 @NullMarked
 package dev.strata.loadtest;
