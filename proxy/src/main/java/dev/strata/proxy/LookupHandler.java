@@ -189,12 +189,22 @@ final class LookupHandler implements HttpHandler {
      * the fetch did not release earlier), when the key is not collapsed, or after waiting too long.
      * Otherwise it waits for the leader and then starts over with a fresh lookup.
      */
+    @SuppressWarnings("ReferenceEquality") // the very entry this request decided on, not an equal one
     private boolean mayFetch(HttpServerExchange exchange, CacheKey key) {
         if (!collapse.enabled() || exchange.getAttachment(ProxyKeys.NO_COLLAPSE) != null) {
             return true;
         }
         RequestCollapser.Ticket ticket = collapser.join(key);
         if (ticket instanceof RequestCollapser.Leader leader) {
+            LookupResult.MustValidate validating = exchange.getAttachment(ProxyKeys.VALIDATING);
+            CachedResponse seen = validating == null ? null : validating.response();
+            CachedResponse now = cache.lookupMemory(key, Requests.fillFields(exchange));
+            if (now != null && now != seen) {
+                // Another fill landed between this request's lookup and its join: look up again.
+                leader.release(false);
+                resume(exchange, new AtomicBoolean(), false);
+                return false;
+            }
             exchange.putAttachment(ProxyKeys.LEADER, leader);
             exchange.addExchangeCompleteListener((done, nextListener) -> {
                 leader.release(false);
