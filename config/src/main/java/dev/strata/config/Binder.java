@@ -43,7 +43,9 @@ final class Binder {
             "SiteConfig.origins",
             ORIGINS_EXPECTED,
             "OriginServer.url",
-            "the origin's URL, e.g. {url: http://127.0.0.1:8000, weight: 2}");
+            "the origin's URL, e.g. {url: http://127.0.0.1:8000, weight: 2}",
+            "PurgeTokenConfig.sha256",
+            "the SHA-256 of the token in hex, e.g. from: printf %s TOKEN | sha256sum");
 
     /** Lists that may not be empty, with what was expected. */
     private static final Map<String, String> NON_EMPTY = Map.of(
@@ -174,6 +176,10 @@ final class Binder {
         if (type == SiteConfig.class) {
             // origins has no default (REQUIRED); this empty list is never used
             return new SiteConfig("site-" + (index + 1), List.of("*"), List.<URI>of(), CachePolicyConfig.defaults());
+        }
+        if (type == PurgeTokenConfig.class) {
+            // sha256 has no default (REQUIRED); this one is never used
+            return new PurgeTokenConfig("token-" + (index + 1), "0".repeat(64), List.of("*"), List.of("purge", "read"));
         }
         if (type == OriginServer.class) {
             // url has no default (REQUIRED); this one is never used

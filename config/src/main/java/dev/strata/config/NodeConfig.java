@@ -2,19 +2,33 @@ package dev.strata.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.URI;
+import java.util.List;
+
 /**
  * Who a node is.
  *
  * @param name the node's name, shown in {@code X-Served-By}, {@code Via} and logs (a PoP name such
  *     as {@code ams} for an edge)
+ * @param purgeApi the purge API whose log this edge or shield follows: at most one URL; empty for
+ *     none (the node then applies no purges)
  */
-public record NodeConfig(String name) {
+public record NodeConfig(String name, List<URI> purgeApi) {
     public NodeConfig {
         requireNonNull(name, "name");
+        purgeApi = List.copyOf(purgeApi);
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
             throw new IllegalArgumentException(
                     "name: \"" + name + "\" (expected: letters, digits, '.', '_' or '-', at most 63)");
         }
+        if (purgeApi.size() > 1) {
+            throw new IllegalArgumentException("purgeApi: " + purgeApi + " (expected: at most one URL)");
+        }
+    }
+
+    /** A node named {@code name} that follows no purge API. */
+    public NodeConfig(String name) {
+        this(name, List.of());
     }
 
     /** A node named {@code strata}. */

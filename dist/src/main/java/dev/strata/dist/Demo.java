@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.OriginConfig;
 import dev.strata.config.PurgeApiConfig;
+import dev.strata.config.PurgeTokenConfig;
 import dev.strata.edge.EdgeServer;
 import dev.strata.origin.OriginServer;
 import dev.strata.origin.SampleSite;
@@ -14,11 +15,17 @@ import dev.strata.shield.ShieldServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -57,6 +64,9 @@ final class Demo implements AutoCloseable {
     private final List<ProxyNode> edges = new ArrayList<>();
     private final List<ProxyNode> shields = new ArrayList<>();
     private @Nullable OriginServer origin;
+    private @Nullable URI purgeApiUri;
+    /** The purge API's development token: random per run, configured by its hash, printed. */
+    private final String purgeToken = newToken();
 
     private Demo(Path workDir) {
         this.workDir = workDir;
@@ -96,6 +106,20 @@ final class Demo implements AutoCloseable {
         started.add(origin);
         nodes.add(new Node("origin", "origin", origin.uri()));
 
+        // The purge API starts first, so every shield and edge catches up with its log before it
+        // serves; its line is still printed last.
+        PurgeApiServer purge = PurgeApiServer.start(
+                new PurgeApiConfig(address(basePort, 6), workDir.resolve("purge-log"))
+                        .withTokens(List.of(new PurgeTokenConfig(
+                                "demo", sha256Hex(purgeToken), List.of("*"), List.of("purge", "read")))),
+                new Flags()
+                        .origins("origin", List.of(origin.uri().toString()))
+                        .load(null)
+                        .sites(),
+                clock);
+        started.add(purge);
+        List<String> purgeApi = List.of(purge.uri().toString());
+
         List<String> shieldUrls = new ArrayList<>();
         for (int i = 0; i < SHIELDS.size(); i++) {
             String name = SHIELDS.get(i);
@@ -104,6 +128,7 @@ final class Demo implements AutoCloseable {
                             .set("shield.listen", address(basePort, 4 + i))
                             .set("shield.cache.dir", workDir.resolve(name + "-cache"))
                             .set("node.name", name)
+                            .set("node.purge-api", purgeApi)
                             .origins("origin", List.of(origin.uri().toString()))
                             .load(null),
                     clock);
@@ -120,16 +145,40 @@ final class Demo implements AutoCloseable {
                             .set("edge.shields", shieldUrls)
                             .set("edge.cache.dir", workDir.resolve(pop + "-cache"))
                             .set("node.name", pop)
+                            .set("node.purge-api", purgeApi)
                             .load(null),
                     clock);
             started.add(edge);
             edges.add(edge);
             nodes.add(new Node("edge", pop, edge.uri()));
         }
-        PurgeApiServer purge =
-                PurgeApiServer.start(new PurgeApiConfig(address(basePort, 6), workDir.resolve("purge-log")));
-        started.add(purge);
         nodes.add(new Node("purge-api", "purge-api", purge.uri()));
+        purgeApiUri = purge.uri();
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String sha256Hex(String token) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** The purge API's development token (purge and read, every site). */
+    String purgeToken() {
+        return purgeToken;
+    }
+
+    /** The purge API's URL. */
+    URI purgeApi() {
+        return requireNonNull(purgeApiUri, "purgeApi");
     }
 
     private static ListenAddress address(int basePort, int offset) {
@@ -154,12 +203,13 @@ final class Demo implements AutoCloseable {
         return requireNonNull(origin, "origin");
     }
 
-    /** What to print: the node lines, then curl examples. */
+    /** What to print: the node lines, the purge API's token, then curl examples. */
     String banner() {
         StringBuilder text = new StringBuilder();
         for (Node node : nodes) {
             text.append(node.line()).append('\n');
         }
+        text.append("purge-token ").append(purgeToken).append('\n');
         URI ams = edges.get(0).uri();
         URI nyc = edges.get(1).uri();
         text.append('\n')
@@ -179,6 +229,11 @@ final class Demo implements AutoCloseable {
                 .append("  open ")
                 .append(ams)
                 .append("/ in a browser\n")
+                .append("  curl -i -H 'Authorization: Bearer ")
+                .append(purgeToken)
+                .append("' -d '{\"urls\":[\"http://127.0.0.1/css/site.css\"]}' ")
+                .append(purgeApi())
+                .append("/v1/purge\n")
                 .append("Data: ")
                 .append(workDir)
                 .append(" (removed on exit)\n")

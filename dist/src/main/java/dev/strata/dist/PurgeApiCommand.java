@@ -1,7 +1,9 @@
 package dev.strata.dist;
 
+import dev.strata.config.StrataConfig;
 import dev.strata.purge.PurgeApiServer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -11,9 +13,13 @@ import picocli.CommandLine.Option;
 @Command(
         name = "purge-api",
         mixinStandardHelpOptions = true,
-        description = "Run the purge API (today: its health check at /healthz).",
+        description = "Run the purge API and its durable purge log (docs/purge.md).",
         footerHeading = "%nExamples:%n",
-        footer = {"  strata purge-api --listen 127.0.0.1:8090", "  curl http://127.0.0.1:8090/healthz"})
+        footer = {
+            "  strata purge-api --config strata.yaml",
+            "  curl -H 'Authorization: Bearer TOKEN' -d '{\"tags\":[\"catalog\"]}' http://127.0.0.1:8090/v1/purge",
+            "  curl http://127.0.0.1:8090/openapi.json"
+        })
 final class PurgeApiCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on.")
     @Nullable
@@ -25,8 +31,8 @@ final class PurgeApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PurgeApiServer server = PurgeApiServer.start(
-                new Flags().set("purge-api.listen", listen).load(config).purgeApi());
+        StrataConfig loaded = new Flags().set("purge-api.listen", listen).load(config);
+        PurgeApiServer server = PurgeApiServer.start(loaded.purgeApi(), loaded.sites(), Clock.systemUTC());
         Terminal.out().println("purge-api purge-api " + server.uri());
         return UntilStopped.run(server);
     }

@@ -1,6 +1,7 @@
 package dev.strata.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.strata.proxy.ProxyNode;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +64,61 @@ class DemoIT {
                 .anyMatch(line -> line.startsWith("purge-api purge-api "))
                 .anyMatch(line -> line.startsWith("origin origin "));
         assertThat(banner).contains("curl -i " + demo.edges().get(0).uri() + "/css/site.css");
+        List<String> lines = banner.lines().toList();
+        int tokenLine = lines.indexOf("purge-token " + demo.purgeToken());
+        assertThat(tokenLine).as("after the node lines").isEqualTo(7);
+        assertThat(demo.purgeToken()).matches("[A-Za-z0-9_-]{32}");
+    }
+
+    @Test
+    void aPurgeThroughTheApiReachesEveryEdgeAndShieldAndNamesNothingElse() throws Exception {
+        List<String> paths = List.of("/css/site.css?t=purge", "/js/app.js?t=purge", "/img/logo.svg?t=purge");
+        for (ProxyNode edge : demo.edges()) {
+            for (String path : paths) {
+                get(edge.uri().resolve(path));
+                assertThat(get(edge.uri().resolve(path)).headers().firstValue("X-Cache"))
+                        .hasValue("HIT");
+            }
+        }
+        HttpResponse<String> unauthorized = http.send(
+                HttpRequest.newBuilder(demo.purgeApi().resolve("/v1/purge"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"all\":true}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+
+        long seq = purge("{\"urls\":[\"http://127.0.0.1/css/site.css?t=purge\"]}");
+        long seq2 = purge("{\"prefixes\":[\"127.0.0.1/img\"],\"soft\":true}");
+        List<ProxyNode> all = new java.util.ArrayList<>(demo.edges());
+        all.addAll(demo.shields());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> all.stream().allMatch(node -> node.purgeLogSeq() >= Math.max(seq, seq2)));
+
+        for (ProxyNode edge : demo.edges()) {
+            assertThat(get(edge.uri().resolve(paths.get(0))).headers().firstValue("X-Cache"))
+                    .as(edge.name())
+                    .hasValue("MISS");
+            assertThat(get(edge.uri().resolve(paths.get(1))).headers().firstValue("X-Cache"))
+                    .as(edge.name())
+                    .hasValue("HIT");
+            assertThat(get(edge.uri().resolve(paths.get(2))).headers().firstValue("X-Cache"))
+                    .as(edge.name() + " soft-purged: revalidated")
+                    .hasValue("REVALIDATED");
+        }
+    }
+
+    private long purge(String json) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(demo.purgeApi().resolve("/v1/purge"))
+                        .header("Authorization", "Bearer " + demo.purgeToken())
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        java.util.regex.Matcher seq =
+                java.util.regex.Pattern.compile("\"seq\":(\\d+)").matcher(response.body());
+        assertThat(seq.find()).isTrue();
+        return Long.parseLong(seq.group(1));
     }
 
     @Test

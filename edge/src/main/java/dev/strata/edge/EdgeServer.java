@@ -27,6 +27,7 @@ public final class EdgeServer {
                 config.edge().limits(),
                 config.edge().upstream(),
                 Router.forEdge(config),
-                clock));
+                clock,
+                config.node().purgeApi()));
     }
 }

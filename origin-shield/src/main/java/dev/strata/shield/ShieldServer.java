@@ -25,6 +25,7 @@ public final class ShieldServer {
                 LimitsConfig.defaults(),
                 config.shield().upstream(),
                 Router.forShield(config),
-                clock));
+                clock,
+                config.node().purgeApi()));
     }
 }

@@ -6,6 +6,7 @@ import dev.strata.cache.collapse.RequestCollapser;
 import dev.strata.cache.store.CacheStorageException;
 import dev.strata.cache.store.CacheTier;
 import dev.strata.cache.store.DiskTier;
+import dev.strata.cache.store.HeaderList;
 import dev.strata.cache.store.MemoryTier;
 import dev.strata.cache.store.TieredCache;
 import dev.strata.cache.store.UnavailableTier;
@@ -13,6 +14,7 @@ import dev.strata.config.CacheConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.UpstreamConfig;
+import dev.strata.purge.PurgeFollower;
 import dev.strata.upstream.HealthChecker;
 import dev.strata.upstream.UpstreamClient;
 import dev.strata.upstream.UpstreamPool;
@@ -24,6 +26,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +41,21 @@ import org.slf4j.LoggerFactory;
  * {@linkplain Router#pools() pools} while it runs. {@link #close()} stops accepting, lets in-flight
  * requests finish up to a deadline, then closes the health checks, the upstream client and RocksDB
  * cleanly.
+ *
+ * <p>A node given a purge API ({@code node.purge-api}) applies the purges it missed while it was
+ * down before it starts listening (up to {@link #CATCH_UP_TIMEOUT}; then it serves anyway and
+ * keeps trying), then follows the purge log on a thread of its own ({@link PurgeFollower}). An
+ * edge names its applied sequence on every fill; a shield holds a fill until it has applied as
+ * much ({@link PurgeSeqGate}; docs/adr/0007-purge-log-delivery.md).
  */
 public final class ProxyNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyNode.class);
     private static final Duration DRAIN_DEADLINE = Duration.ofSeconds(30);
     private static final int DISK_QUEUE_PER_LANE = 1024;
+    /** How long a starting node tries to apply the purges it missed before it serves anyway. */
+    static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a shield holds an edge's fill for its own purges to catch up (then 503). */
+    static final Duration PURGE_SEQ_WAIT = Duration.ofSeconds(5);
 
     /**
      * What a node needs to start.
@@ -54,6 +68,7 @@ public final class ProxyNode implements AutoCloseable {
      * @param upstream client settings towards the next hop
      * @param router where each host's requests go
      * @param clock the clock for ages and freshness
+     * @param purgeApi the purge API whose log the node follows (at most one); empty for none
      */
     public record Spec(
             String role,
@@ -63,7 +78,8 @@ public final class ProxyNode implements AutoCloseable {
             LimitsConfig limits,
             UpstreamConfig upstream,
             Router router,
-            Clock clock) {
+            Clock clock,
+            List<URI> purgeApi) {
         public Spec {
             requireNonNull(role, "role");
             requireNonNull(name, "name");
@@ -73,6 +89,20 @@ public final class ProxyNode implements AutoCloseable {
             requireNonNull(upstream, "upstream");
             requireNonNull(router, "router");
             requireNonNull(clock, "clock");
+            purgeApi = List.copyOf(purgeApi);
+        }
+
+        /** A node that follows no purge API. */
+        public Spec(
+                String role,
+                String name,
+                ListenAddress listen,
+                CacheConfig cache,
+                LimitsConfig limits,
+                UpstreamConfig upstream,
+                Router router,
+                Clock clock) {
+            this(role, name, listen, cache, limits, upstream, router, clock, List.of());
         }
     }
 
@@ -82,6 +112,7 @@ public final class ProxyNode implements AutoCloseable {
     private final DiskLanes diskExecutor;
     private final UpstreamClient client;
     private final HealthChecker healthChecker;
+    private final @Nullable PurgeFollower follower;
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
     private final URI uri;
@@ -93,6 +124,7 @@ public final class ProxyNode implements AutoCloseable {
             DiskLanes diskExecutor,
             UpstreamClient client,
             HealthChecker healthChecker,
+            @Nullable PurgeFollower follower,
             GracefulShutdownHandler graceful,
             Undertow undertow) {
         this.spec = spec;
@@ -101,6 +133,7 @@ public final class ProxyNode implements AutoCloseable {
         this.diskExecutor = diskExecutor;
         this.client = client;
         this.healthChecker = healthChecker;
+        this.follower = follower;
         this.graceful = graceful;
         this.undertow = undertow;
         InetSocketAddress bound =
@@ -147,33 +180,58 @@ public final class ProxyNode implements AutoCloseable {
                 spec.role() + "-" + spec.name(),
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
                 DISK_QUEUE_PER_LANE);
-        UpstreamClient client = new UpstreamClient(spec.upstream(), spec.name(), spec.clock());
-        Responses responses = new Responses(spec.name(), spec.role().equals("edge"));
+        boolean edge = spec.role().equals("edge");
+        PurgeFollower follower = spec.purgeApi().isEmpty()
+                ? null
+                : PurgeFollower.create(
+                        spec.purgeApi().get(0), spec.name(), new CachePurges(cache, spec.router(), spec.clock()));
+        if (follower != null && !follower.catchUp(CATCH_UP_TIMEOUT)) {
+            log.warn(
+                    "{} {}: could not reach the purge API {} in {}; serving without the purges missed meanwhile"
+                            + " (applied up to {}), following the log as soon as it answers",
+                    spec.role(),
+                    spec.name(),
+                    spec.purgeApi().get(0),
+                    CATCH_UP_TIMEOUT,
+                    follower.appliedSeq());
+        }
+        UpstreamClient client;
+        if (follower != null && edge) {
+            // The edge's half of the ordering guarantee: its fills name the purges it applied.
+            PurgeFollower following = follower;
+            client = new UpstreamClient(
+                    spec.upstream(),
+                    spec.name(),
+                    spec.clock(),
+                    () -> HeaderList.of(PurgeSeqGate.HEADER, Long.toString(following.appliedSeq())));
+        } else {
+            client = new UpstreamClient(spec.upstream(), spec.name(), spec.clock());
+        }
+        Responses responses = new Responses(spec.name(), edge);
         CacheWriter writer = new CacheWriter(cache, diskExecutor);
         RequestCollapser collapser =
                 new RequestCollapser(spec.cache().collapse().hitForPass(), System::nanoTime);
         long maxObjectBytes = spec.cache().maxObjectSize().bytes();
-        HttpHandler chain = new NodeHealthHandler(
-                spec.name(),
-                new AdmissionHandler(
-                        spec.limits(),
+        HttpHandler lookup = new LookupHandler(
+                spec.router(),
+                cache,
+                diskExecutor,
+                spec.clock(),
+                responses,
+                new Revalidator(client, writer, maxObjectBytes),
+                collapser,
+                spec.cache().collapse(),
+                new FetchHandler(
+                        writer,
+                        client,
+                        maxObjectBytes,
+                        spec.clock(),
                         responses,
-                        new LookupHandler(
-                                spec.router(),
-                                cache,
-                                diskExecutor,
-                                spec.clock(),
-                                responses,
-                                new Revalidator(client, writer, maxObjectBytes),
-                                collapser,
-                                spec.cache().collapse(),
-                                new FetchHandler(
-                                        writer,
-                                        client,
-                                        maxObjectBytes,
-                                        spec.clock(),
-                                        responses,
-                                        spec.limits().maxBodySize()))));
+                        spec.limits().maxBodySize()));
+        if (follower != null && !edge) {
+            lookup = new PurgeSeqGate(follower, PURGE_SEQ_WAIT, responses, lookup);
+        }
+        HttpHandler chain = new NodeHealthHandler(spec.name(), new AdmissionHandler(spec.limits(), responses, lookup));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(chain);
         LimitsConfig limits = spec.limits();
         Undertow undertow = Undertow.builder()
@@ -192,6 +250,9 @@ public final class ProxyNode implements AutoCloseable {
         try {
             undertow.start();
         } catch (RuntimeException e) {
+            if (follower != null) {
+                follower.close();
+            }
             client.close();
             diskExecutor.shutdownNow();
             cache.close();
@@ -206,7 +267,11 @@ public final class ProxyNode implements AutoCloseable {
         for (UpstreamPool pool : spec.router().pools()) {
             healthChecker.watch(pool);
         }
-        ProxyNode node = new ProxyNode(spec, cache, collapser, diskExecutor, client, healthChecker, graceful, undertow);
+        if (follower != null) {
+            follower.start();
+        }
+        ProxyNode node = new ProxyNode(
+                spec, cache, collapser, diskExecutor, client, healthChecker, follower, graceful, undertow);
         log.info(
                 "{} {} listening on {} (cache {})",
                 spec.role(),
@@ -235,13 +300,18 @@ public final class ProxyNode implements AutoCloseable {
      * The node's upstream pools, for tests and metrics: each host's {@link
      * dev.strata.upstream.HealthState}, ejections and failed checks.
      */
-    public java.util.List<UpstreamPool> pools() {
+    public List<UpstreamPool> pools() {
         return spec.router().pools();
     }
 
     /** The node's cache, for tests and admin endpoints. */
     public TieredCache cache() {
         return cache;
+    }
+
+    /** The last purge-log sequence applied to this node's cache (0 for none). */
+    public long purgeLogSeq() {
+        return cache.purgeLogSeq();
     }
 
     /** The node's request collapsing, for its counters. */
@@ -256,6 +326,9 @@ public final class ProxyNode implements AutoCloseable {
     @Override
     public void close() {
         healthChecker.close(); // a stopping node has no use for its next hop's health
+        if (follower != null) {
+            follower.close(); // before the cache closes: it writes markers
+        }
         graceful.shutdown();
         boolean diskIdle = false;
         try {

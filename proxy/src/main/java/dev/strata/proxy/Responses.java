@@ -40,8 +40,9 @@ final class Responses {
     /**
      * @param nodeName this node's name, in {@code X-Served-By} and {@code Cache-Status}
      * @param clientFacing whether clients are this node's peers (an edge): fields targeted at CDN
-     *     caches ({@code CDN-Cache-Control}, {@code Surrogate-Control}) are removed before them,
-     *     while a shield passes them on to the edges of its own CDN (RFC 9213 §2)
+     *     caches ({@code CDN-Cache-Control}, {@code Surrogate-Control}) and the surrogate keys a
+     *     purge can name ({@code Surrogate-Key}, {@code Cache-Tag}) are removed before them, while
+     *     a shield passes them on to the edges of its own CDN (RFC 9213 §2), which index them too
      */
     Responses(String nodeName, boolean clientFacing) {
         this.nodeName = nodeName;
@@ -229,7 +230,15 @@ final class Responses {
 
     private static final byte[] NO_BODY = new byte[0];
 
+    /** Surrogate keys: stored with the entry (purges by tag judge them), never shown to clients. */
+    static final Set<String> SURROGATE_KEY_FIELDS = Set.of("Surrogate-Key", "Cache-Tag");
+
     private static boolean isTargeted(String name) {
+        for (String surrogate : SURROGATE_KEY_FIELDS) {
+            if (surrogate.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
         for (String targeted : Freshness.TARGETED_FIELDS) {
             if (targeted.equalsIgnoreCase(name)) {
                 return true;

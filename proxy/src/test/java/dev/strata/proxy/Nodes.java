@@ -40,6 +40,16 @@ final class Nodes implements AutoCloseable {
 
     /** A node on {@code port}, 0 for one the OS picks (a test that restarts a node on its port). */
     ProxyNode start(String role, String name, Path cacheDir, Router router, LimitsConfig limits, int port) {
+        return start(role, name, cacheDir, router, limits, port, List.of());
+    }
+
+    /** A node that follows the purge log of {@code purgeApi}. */
+    ProxyNode start(String role, String name, Path cacheDir, Router router, URI purgeApi) {
+        return start(role, name, cacheDir, router, LimitsConfig.defaults(), 0, List.of(purgeApi));
+    }
+
+    private ProxyNode start(
+            String role, String name, Path cacheDir, Router router, LimitsConfig limits, int port, List<URI> purgeApi) {
         return track(ProxyNode.start(new ProxyNode.Spec(
                 role,
                 name,
@@ -48,7 +58,8 @@ final class Nodes implements AutoCloseable {
                 limits,
                 UpstreamConfig.defaults(),
                 router,
-                clock)));
+                clock,
+                purgeApi)));
     }
 
     /** Closes {@code closeable} with the nodes. */

@@ -1,41 +1,142 @@
 package dev.strata.purge;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.config.PurgeApiConfig;
+import dev.strata.config.PurgeTokenConfig;
+import dev.strata.config.SiteConfig;
 import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.PathTemplateMatch;
+import io.undertow.util.SameThreadExecutor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The purge API server. It answers {@code GET /healthz} with {@code {"status":"ok"}}; every other
- * request gets a 404 problem document (RFC 9457). The purge endpoints come with issue #6.
+ * The purge API server, on its own listener (docs/purge.md; the contract is {@code openapi.json},
+ * served at {@code /openapi.json}):
+ *
+ * <ul>
+ *   <li>{@code POST /v1/purge}: appends a purge to the log, answers 202 with its id and sequence
+ *       number; an {@code Idempotency-Key} seen before answers the same purge again;
+ *   <li>{@code GET /v1/purge/{id}}: the purge and, per node, {@code applied}, {@code pending} or
+ *       {@code unreachable}, with the time it completed on every node;
+ *   <li>{@code GET /v1/nodes}: every node following the log, its last applied sequence and lag;
+ *   <li>{@code GET /v1/log?after=SEQ&wait=MS&node=NAME&applied=SEQ}: what nodes follow; a request
+ *       with nothing to return is parked (no thread held) until an append or the wait ends;
+ *   <li>{@code POST /v1/nodes/{name}/applied}: a node reports its applied sequence.
+ * </ul>
+ *
+ * <p>Operators authenticate with bearer tokens scoped by site and action ({@link Tokens}); errors
+ * are problem documents (RFC 9457). The operators' endpoints share one rate limit; the nodes'
+ * endpoints are not limited and not authenticated (the listener is private). Storage work runs on
+ * Undertow's worker threads, never on an I/O thread.
  */
 public final class PurgeApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PurgeApiServer.class);
+    private static final int MAX_BODY_BYTES = 1 << 20;
+    private static final int MAX_LOG_BATCH = 1000;
+    /** The longest a log request is parked, in ms: below every proxy's idle timeout. */
+    static final long MAX_WAIT_MILLIS = 25_000;
 
-    private final Undertow undertow;
+    private static final int MAX_PARKED = 10_000;
+    private static final HttpString IDEMPOTENCY_KEY = new HttpString("Idempotency-Key");
+    private static final HttpString IDEMPOTENT_REPLAYED = new HttpString("Idempotent-Replayed");
+    private static final HttpString OLDEST_SEQ = new HttpString("X-Strata-Oldest-Seq");
+    private static final HttpString LAST_SEQ = new HttpString("X-Strata-Last-Seq");
+
+    /** One route of the API: a method and a path template. */
+    public record Endpoint(String method, String path) {}
+
+    /** Every route, in the order of the OpenAPI document. */
+    public static final List<Endpoint> ENDPOINTS = List.of(
+            new Endpoint("GET", "/healthz"),
+            new Endpoint("GET", "/openapi.json"),
+            new Endpoint("POST", "/v1/purge"),
+            new Endpoint("GET", "/v1/purge/{id}"),
+            new Endpoint("GET", "/v1/nodes"),
+            new Endpoint("POST", "/v1/nodes/{name}/applied"),
+            new Endpoint("GET", "/v1/log"));
+
+    private final PurgeApiConfig config;
+    private final PurgeLog purgeLog;
+    private final Tokens tokens;
+    private final PurgeRequests requests;
+    private final NodeRegistry registry;
+    private final RateLimiter rateLimiter;
+    private final byte[] openApi;
+    private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
     private final GracefulShutdownHandler graceful;
+    private final Undertow undertow;
     private final URI uri;
 
-    private PurgeApiServer(Undertow undertow, GracefulShutdownHandler graceful, String host) {
-        this.undertow = undertow;
-        this.graceful = graceful;
-        int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        this.uri = URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
-    }
-
-    /** Starts listening on the configured address. */
-    public static PurgeApiServer start(PurgeApiConfig config) {
-        GracefulShutdownHandler graceful = new GracefulShutdownHandler(PurgeApiServer::handle);
-        Undertow undertow = Undertow.builder()
+    private PurgeApiServer(PurgeApiConfig config, List<SiteConfig> sites, Clock clock, PurgeLog purgeLog) {
+        this.config = config;
+        this.purgeLog = purgeLog;
+        this.tokens = new Tokens(config.tokens());
+        this.requests = new PurgeRequests(sites, config.maxItems());
+        this.registry = new NodeRegistry(clock, config.nodeTimeout());
+        this.rateLimiter = new RateLimiter(config.requestsPerSecond(), System::nanoTime);
+        this.openApi = openApiDocument();
+        Map<String, HttpHandler> handlers = Map.of(
+                "GET /healthz", PurgeApiServer::health,
+                "GET /openapi.json", this::openApi,
+                "POST /v1/purge", limited(this::purge),
+                "GET /v1/purge/{id}", limited(this::status),
+                "GET /v1/nodes", limited(this::nodes),
+                "POST /v1/nodes/{name}/applied", this::applied,
+                "GET /v1/log", this::readLog);
+        RoutingHandler routing = new RoutingHandler()
+                .setFallbackHandler(exchange -> new Problem(
+                                404,
+                                "Not Found",
+                                "no such endpoint: " + exchange.getRequestPath() + " (see /openapi.json)",
+                                "")
+                        .send(exchange))
+                .setInvalidMethodHandler(exchange -> new Problem(
+                                405,
+                                "Method Not Allowed",
+                                exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestPath(),
+                                "")
+                        .send(exchange));
+        for (Endpoint endpoint : ENDPOINTS) {
+            HttpHandler handler = handlers.get(endpoint.method() + " " + endpoint.path());
+            if (handler == null) {
+                throw new IllegalStateException("no handler for " + endpoint);
+            }
+            routing.add(endpoint.method(), endpoint.path(), handler);
+        }
+        this.graceful = new GracefulShutdownHandler(routing);
+        this.undertow = Undertow.builder()
                 .addHttpListener(config.listen().port(), config.listen().host())
                 .setHandler(graceful)
                 .build();
+        purgeLog.onAppend(this::wakeParked);
         try {
             undertow.start();
         } catch (RuntimeException e) {
@@ -46,26 +147,386 @@ public final class PurgeApiServer implements AutoCloseable {
                                     : e.getCause().getMessage()),
                     e);
         }
-        PurgeApiServer server =
-                new PurgeApiServer(undertow, graceful, config.listen().host());
-        log.info("purge-api listening on {}", server.uri);
-        return server;
+        int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        String host = config.listen().host();
+        this.uri = URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
     }
 
-    private static void handle(HttpServerExchange exchange) {
-        if (exchange.getRequestPath().equals("/healthz")
-                && (exchange.getRequestMethod().equalToString("GET")
-                        || exchange.getRequestMethod().equalToString("HEAD"))) {
-            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-            exchange.getResponseSender().send("{\"status\":\"ok\"}\n");
+    /**
+     * Opens the purge log in {@code config.dir()} ({@link RocksPurgeLog}) and starts listening.
+     *
+     * @param sites the sites purges may name (a site-scoped token purges only its sites' hosts)
+     * @throws IllegalStateException when the address cannot be bound, naming it and the cause
+     * @throws UncheckedIOException when the log cannot be opened
+     */
+    public static PurgeApiServer start(PurgeApiConfig config, List<SiteConfig> sites, Clock clock) {
+        RocksPurgeLog purgeLog = RocksPurgeLog.open(config.dir(), clock, config.retainEntries(), config.retention());
+        return start(config, sites, clock, purgeLog);
+    }
+
+    /** Starts listening in front of {@code purgeLog}, which {@link #close()} closes. */
+    public static PurgeApiServer start(PurgeApiConfig config, List<SiteConfig> sites, Clock clock, PurgeLog purgeLog) {
+        try {
+            PurgeApiServer server = new PurgeApiServer(config, sites, clock, purgeLog);
+            log.info(
+                    "purge-api listening on {} (log {}, {} tokens)",
+                    server.uri,
+                    config.dir(),
+                    config.tokens().size());
+            return server;
+        } catch (RuntimeException e) {
+            purgeLog.close();
+            throw e;
+        }
+    }
+
+    private static byte[] openApiDocument() {
+        try (InputStream in = PurgeApiServer.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the purge-api jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- operators' endpoints
+
+    private HttpHandler limited(HttpHandler next) {
+        return exchange -> {
+            if (!rateLimiter.tryAcquire()) {
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, rateLimiter.retryAfterSeconds());
+                new Problem(
+                                429,
+                                "Too Many Requests",
+                                "the purge API allows " + config.requestsPerSecond() + " requests a second",
+                                "")
+                        .send(exchange);
+                return;
+            }
+            next.handleRequest(exchange);
+        };
+    }
+
+    /** The token of the request if it may do {@code action}; otherwise answers 401 or 403 and returns empty. */
+    private Optional<PurgeTokenConfig> authorize(HttpServerExchange exchange, String action) {
+        String authorization = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+        if (authorization == null) {
+            new Problem(401, "Unauthorized", "missing bearer token (expected: Authorization: Bearer TOKEN)", "")
+                    .send(exchange);
+            return Optional.empty();
+        }
+        Optional<PurgeTokenConfig> token = tokens.authenticate(authorization);
+        if (token.isEmpty()) {
+            new Problem(401, "Unauthorized", "the bearer token is not valid", "").send(exchange);
+            return Optional.empty();
+        }
+        if (!token.get().actions().contains(action)) {
+            Problem.forbidden("token \"" + token.get().name() + "\" may not " + action + " (it may: "
+                            + String.join(", ", token.get().actions()) + ")")
+                    .send(exchange);
+            return Optional.empty();
+        }
+        return token;
+    }
+
+    private void purge(HttpServerExchange exchange) throws IOException {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(this::purge); // reads the body and writes RocksDB: a worker thread
             return;
         }
-        exchange.setStatusCode(404);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/problem+json");
-        exchange.getResponseSender()
-                .send("{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
-                        + "\"detail\":\"no such endpoint; the purge API answers GET /healthz\"}\n");
+        Optional<PurgeTokenConfig> authorized = authorize(exchange, "purge");
+        if (authorized.isEmpty()) {
+            return;
+        }
+        PurgeTokenConfig token = authorized.get();
+        String key = exchange.getRequestHeaders().getFirst(IDEMPOTENCY_KEY);
+        if (key != null && (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 32 && c < 127))) {
+            Problem.badRequest(
+                            "Idempotency-Key",
+                            "Idempotency-Key: expected 1 to 255 visible ASCII characters, e.g. a UUID")
+                    .send(exchange);
+            return;
+        }
+        exchange.startBlocking();
+        byte[] body = exchange.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            new Problem(413, "Content Too Large", "the body is larger than 1 MiB", "(body)").send(exchange);
+            return;
+        }
+        PurgeRequest request;
+        try {
+            request = requests.parse(body, token);
+        } catch (PurgeRequests.Rejected e) {
+            e.problem().send(exchange);
+            return;
+        }
+        PurgeLog.Appended appended =
+                purgeLog.append(request, token.name(), key == null ? "" : token.name() + ":" + key);
+        PurgeEntry entry = appended.entry();
+        if (appended.repeated() && !entry.request().equals(request)) {
+            new Problem(
+                            422,
+                            "Unprocessable Content",
+                            "Idempotency-Key: already used for another purge (" + entry.id() + ")",
+                            "Idempotency-Key")
+                    .send(exchange);
+            return;
+        }
+        if (!appended.repeated()) {
+            log.info(
+                    "purge {} seq {} by {}: {} {} {}",
+                    entry.id(),
+                    entry.seq(),
+                    token.name(),
+                    request.soft() ? "soft" : "hard",
+                    request.kind().field(),
+                    request.targets().size() > 5 ? request.targets().size() + " targets" : request.targets());
+        }
+        ObjectNode answer = PurgeJson.object();
+        answer.put("id", entry.id());
+        answer.put("seq", entry.seq());
+        answer.put("status", "/v1/purge/" + entry.id());
+        exchange.setStatusCode(202);
+        exchange.getResponseHeaders().put(Headers.LOCATION, "/v1/purge/" + entry.id());
+        if (appended.repeated()) {
+            exchange.getResponseHeaders().put(IDEMPOTENT_REPLAYED, "true");
+        }
+        sendJson(exchange, answer);
+    }
+
+    private void status(HttpServerExchange exchange) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(this::status);
+            return;
+        }
+        Optional<PurgeTokenConfig> token = authorize(exchange, "read");
+        if (token.isEmpty()) {
+            return;
+        }
+        String id = pathParameter(exchange, "id");
+        Optional<PurgeEntry> found = purgeLog.byId(id);
+        if (found.isEmpty()) {
+            new Problem(404, "Not Found", "no purge " + id + " (or it is older than the log's retention)", "")
+                    .send(exchange);
+            return;
+        }
+        PurgeEntry entry = found.get();
+        if (!token.get().allowsEverySite() && !entry.request().sites().stream().allMatch(token.get()::allowsSite)) {
+            Problem.forbidden("token \"" + token.get().name() + "\" may not read purges of "
+                            + entry.request().sites())
+                    .send(exchange);
+            return;
+        }
+        ObjectNode answer = PurgeJson.toJson(entry);
+        ArrayNode nodes = answer.putArray("nodes");
+        boolean complete = true;
+        Instant completedAt = Instant.ofEpochMilli(entry.timeMillis());
+        for (NodeRegistry.NodeState node : registry.nodes()) {
+            ObjectNode item = nodes.addObject();
+            item.put("name", node.name());
+            Optional<Instant> appliedAt = registry.appliedAt(node.name(), entry.seq());
+            String state = appliedAt.isPresent() ? "applied" : node.reachable() ? "pending" : "unreachable";
+            item.put("status", state);
+            item.put("appliedSeq", node.appliedSeq());
+            appliedAt.ifPresent(at -> item.put("appliedAt", at.toString()));
+            item.put("lastSeen", node.lastSeen().toString());
+            if (appliedAt.isPresent()) {
+                completedAt = appliedAt.get().isAfter(completedAt) ? appliedAt.get() : completedAt;
+            } else {
+                complete = false;
+            }
+        }
+        complete &= !nodes.isEmpty();
+        answer.put("complete", complete);
+        if (complete) {
+            answer.put("completedAt", completedAt.toString());
+        } else {
+            answer.putNull("completedAt");
+        }
+        sendJson(exchange, answer);
+    }
+
+    private void nodes(HttpServerExchange exchange) {
+        if (authorize(exchange, "read").isEmpty()) {
+            return;
+        }
+        long last = purgeLog.lastSeq();
+        ObjectNode answer = PurgeJson.object();
+        answer.put("lastSeq", last);
+        answer.put("oldestSeq", purgeLog.oldestSeq());
+        ArrayNode nodes = answer.putArray("nodes");
+        for (NodeRegistry.NodeState node : registry.nodes()) {
+            ObjectNode item = nodes.addObject();
+            item.put("name", node.name());
+            item.put("appliedSeq", node.appliedSeq());
+            item.put("lag", Math.max(0, last - node.appliedSeq()));
+            item.put("lastSeen", node.lastSeen().toString());
+            item.put("status", node.reachable() ? "reachable" : "unreachable");
+        }
+        sendJson(exchange, answer);
+    }
+
+    // ---- nodes' endpoints
+
+    private void applied(HttpServerExchange exchange) {
+        exchange.setMaxEntitySize(MAX_BODY_BYTES);
+        String name = pathParameter(exchange, "name");
+        if (!validNodeName(name)) {
+            Problem.badRequest("name", "name: \"" + name + "\" is not a node name")
+                    .send(exchange);
+            return;
+        }
+        exchange.getRequestReceiver()
+                .receiveFullBytes(
+                        (ex, body) -> {
+                            JsonNode seq;
+                            try {
+                                seq = PurgeJson.parse(body).path("seq");
+                            } catch (IllegalArgumentException e) {
+                                Problem.badRequest("(body)", "malformed JSON (expected: {\"seq\": N})")
+                                        .send(ex);
+                                return;
+                            }
+                            if (!seq.canConvertToLong() || seq.asLong() < 0) {
+                                Problem.badRequest("seq", "seq: expected a whole number >= 0, got " + seq)
+                                        .send(ex);
+                                return;
+                            }
+                            registry.report(name, seq.asLong());
+                            ex.setStatusCode(204);
+                            ex.endExchange();
+                        },
+                        (ex, e) -> Problem.badRequest("(body)", "unreadable body: " + e.getMessage())
+                                .send(ex));
+    }
+
+    private static boolean validNodeName(String name) {
+        return name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    }
+
+    /** A parsed {@code /v1/log} query. */
+    private record LogQuery(long after, long waitMillis, int limit) {}
+
+    private void readLog(HttpServerExchange exchange) {
+        LogQuery query;
+        try {
+            long after = longParameter(exchange, "after", 0);
+            long waitMillis = Math.min(MAX_WAIT_MILLIS, longParameter(exchange, "wait", 0));
+            int limit = (int) Math.min(MAX_LOG_BATCH, Math.max(1, longParameter(exchange, "limit", MAX_LOG_BATCH)));
+            query = new LogQuery(after, waitMillis, limit);
+            String node = exchange.getQueryParameters().containsKey("node")
+                    ? exchange.getQueryParameters().get("node").getFirst()
+                    : null;
+            if (node != null) {
+                if (!validNodeName(node)) {
+                    throw new IllegalArgumentException("node: \"" + node + "\" is not a node name");
+                }
+                registry.report(node, longParameter(exchange, "applied", after));
+            }
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            Problem.badRequest(message.substring(0, Math.max(0, message.indexOf(':'))), message)
+                    .send(exchange);
+            return;
+        }
+        exchange.dispatch(ex -> answerLog(ex, query, true)); // RocksDB reads: a worker thread
+    }
+
+    private static long longParameter(HttpServerExchange exchange, String name, long otherwise) {
+        Deque<String> values = exchange.getQueryParameters().get(name);
+        if (values == null || values.isEmpty()) {
+            return otherwise;
+        }
+        try {
+            long value = Long.parseLong(values.getFirst());
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    name + ": \"" + values.getFirst() + "\" (expected: a whole number >= 0)", e);
+        }
+    }
+
+    /** Answers with the entries after {@code query.after()}, or parks the exchange when there are none yet. */
+    private void answerLog(HttpServerExchange exchange, LogQuery query, boolean mayPark) {
+        long oldest = purgeLog.oldestSeq();
+        long last = purgeLog.lastSeq();
+        List<PurgeEntry> entries = purgeLog.after(query.after(), query.limit());
+        if (entries.isEmpty() && mayPark && query.waitMillis() > 0 && parked.size() < MAX_PARKED) {
+            Parked waiter = new Parked(exchange, query);
+            // Parked until an append or the wait's end; no thread is held meanwhile.
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
+                parked.add(waiter);
+                exchange.getIoThread().executeAfter(waiter::wake, query.waitMillis(), TimeUnit.MILLISECONDS);
+                if (purgeLog.lastSeq() > query.after()) {
+                    waiter.wake(); // appended while this request was being parked
+                }
+            });
+            return;
+        }
+        ObjectNode answer = PurgeJson.object();
+        answer.put("lastSeq", last);
+        answer.put("oldestSeq", oldest);
+        ArrayNode items = answer.putArray("entries");
+        entries.forEach(entry -> items.add(PurgeJson.toJson(entry)));
+        exchange.getResponseHeaders().put(OLDEST_SEQ, oldest);
+        exchange.getResponseHeaders().put(LAST_SEQ, last);
+        sendJson(exchange, answer);
+    }
+
+    /** A log request waiting for an append. */
+    private final class Parked {
+        private final HttpServerExchange exchange;
+        private final LogQuery query;
+        private final AtomicBoolean woken = new AtomicBoolean();
+
+        Parked(HttpServerExchange exchange, LogQuery query) {
+            this.exchange = exchange;
+            this.query = query;
+        }
+
+        /** Answers the request (once) on a worker thread. */
+        void wake() {
+            if (woken.compareAndSet(false, true)) {
+                parked.remove(this);
+                exchange.dispatch(exchange.getConnection().getWorker(), ex -> answerLog(ex, query, false));
+            }
+        }
+    }
+
+    private void wakeParked() {
+        for (Parked waiter : List.copyOf(parked)) {
+            waiter.wake();
+        }
+    }
+
+    // ---- the rest
+
+    private static void health(HttpServerExchange exchange) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseSender().send("{\"status\":\"ok\"}\n");
+    }
+
+    private void openApi(HttpServerExchange exchange) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseSender().send(ByteBuffer.wrap(openApi));
+    }
+
+    private static String pathParameter(HttpServerExchange exchange, String name) {
+        PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+        @Nullable String value = match == null ? null : match.getParameters().get(name);
+        return value == null ? "" : value;
+    }
+
+    private static void sendJson(HttpServerExchange exchange, JsonNode body) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseSender().send(ByteBuffer.wrap(PurgeJson.bytes(body)));
     }
 
     /** The URL of the API, with the real port when the configured one was 0. */
@@ -73,15 +534,32 @@ public final class PurgeApiServer implements AutoCloseable {
         return uri;
     }
 
-    /** Stops accepting, lets in-flight requests finish (up to 10 s) and closes the listener. */
+    /** The log this server appends to. */
+    public PurgeLog purgeLog() {
+        return purgeLog;
+    }
+
+    /**
+     * Answers parked log requests, stops accepting, lets in-flight requests finish (up to 10 s),
+     * closes the listener and then the log.
+     */
     @Override
     public void close() {
         graceful.shutdown();
+        wakeParked();
         try {
             graceful.awaitShutdown(Duration.ofSeconds(10).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
+        purgeLog.close();
+    }
+
+    /** The endpoints as {@code METHOD PATH} strings, for tests that compare them with the OpenAPI document. */
+    static List<String> routes() {
+        List<String> routes = new ArrayList<>();
+        ENDPOINTS.forEach(endpoint -> routes.add(endpoint.method() + " " + endpoint.path()));
+        return routes;
     }
 }

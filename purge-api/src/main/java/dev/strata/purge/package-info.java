@@ -1,6 +1,7 @@
 /**
- * The purge API: where operators remove content from every node. For now it starts and answers
- * its health check; the API and the purge log follow in issue #6.
+ * The purge API: where operators remove content from every node. It owns the REST API, the
+ * durable, sequence-numbered purge log it appends to, and the follower with which edges and
+ * shields read that log and apply each entry (docs/adr/0007-purge-log-delivery.md).
  */
 @NullMarked
 package dev.strata.purge;

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -62,6 +63,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final CloseableHttpAsyncClient client;
     private final Clock clock;
     private final String via;
+    private final Supplier<HeaderList> extraHeaders;
     private final FlowExecutor flow;
     private final AtomicLong fetches = new AtomicLong();
     private final RetryBudget retryBudget;
@@ -81,7 +83,18 @@ public final class UpstreamClient implements AutoCloseable {
      * @param clock the clock for request and response times
      */
     public UpstreamClient(UpstreamConfig config, String nodeName, Clock clock) {
+        this(config, nodeName, clock, HeaderList::of);
+    }
+
+    /**
+     * Starts a client that adds {@code extraHeaders} to every request (an edge's {@code
+     * X-Strata-Purge-Seq}, read at each request).
+     *
+     * @param extraHeaders called once per request attempt, on any thread; must not block
+     */
+    public UpstreamClient(UpstreamConfig config, String nodeName, Clock clock, Supplier<HeaderList> extraHeaders) {
         this.clock = clock;
+        this.extraHeaders = extraHeaders;
         this.via = "1.1 " + nodeName + " (strata)";
         this.retryBudget =
                 new RetryBudget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond(), System::nanoTime);
@@ -326,6 +339,9 @@ public final class UpstreamClient implements AutoCloseable {
             builder.addHeader(field.name(), field.value());
         }
         builder.addHeader("Via", via);
+        for (HeaderList.Field field : extraHeaders.get().fields()) {
+            builder.setHeader(field.name(), field.value());
+        }
         if (request.body().length > 0) {
             builder.setEntity(request.body(), contentType(request.headers()));
         }

@@ -50,6 +50,20 @@ public interface CacheTier extends AutoCloseable {
      */
     default void storePurgeMarker(PurgeMarker marker) {}
 
+    /**
+     * The sequence number of the last purge-log entry applied to this tier's cache, kept across
+     * restarts together with the markers; 0 when none was (or for a tier that keeps none).
+     */
+    default long purgeLogSeq() {
+        return 0;
+    }
+
+    /**
+     * Keeps {@code seq} as the last purge-log entry applied; written after the entry's markers, so a
+     * crash between the two re-applies the entry (one extra refill), never skips it.
+     */
+    default void storePurgeLogSeq(long seq) {}
+
     /** Releases the tier's resources; it is unusable afterwards. */
     @Override
     void close();

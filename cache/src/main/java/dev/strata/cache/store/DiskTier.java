@@ -65,6 +65,8 @@ public final class DiskTier implements CacheTier {
     private static final byte[] BODY = "body".getBytes(StandardCharsets.UTF_8);
     /** Purge markers live in the default column family, which is never compacted away by FIFO. */
     private static final String MARKER_PREFIX = "purge-marker\0";
+    /** The purge log's last applied sequence, next to the markers (default column family). */
+    private static final byte[] PURGE_LOG_SEQ = "purge-log-seq".getBytes(StandardCharsets.UTF_8);
 
     private static final DateTimeFormatter QUARANTINE_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -474,6 +476,44 @@ public final class DiskTier implements CacheTier {
                     writeOptions,
                     markerKey(marker),
                     ByteBuffer.allocate(Long.BYTES).putLong(marker.atMillis()).array());
+        } catch (RocksDBException e) {
+            countError("write", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public long purgeLogSeq() {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                return 0;
+            }
+            byte[] value = db.get(markers, PURGE_LOG_SEQ);
+            return value == null || value.length != Long.BYTES
+                    ? 0
+                    : ByteBuffer.wrap(value).getLong();
+        } catch (RocksDBException e) {
+            countError("read", e);
+            return 0;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void storePurgeLogSeq(long seq) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            db.put(
+                    markers,
+                    writeOptions,
+                    PURGE_LOG_SEQ,
+                    ByteBuffer.allocate(Long.BYTES).putLong(seq).array());
         } catch (RocksDBException e) {
             countError("write", e);
         } finally {

@@ -35,6 +35,7 @@ public final class TieredCache implements AutoCloseable {
     private final CacheTier disk;
     private final long maxMemoryObjectBytes;
     private final PurgeMarkers markers = new PurgeMarkers();
+    private volatile long purgeLogSeq;
 
     /** Both tiers, any object in memory. */
     public TieredCache(MemoryTier memory, CacheTier disk) {
@@ -52,6 +53,7 @@ public final class TieredCache implements AutoCloseable {
         this.disk = disk;
         this.maxMemoryObjectBytes = maxMemoryObjectBytes;
         disk.purgeMarkers().forEach(markers::add); // blocking, once: purges survive restarts
+        this.purgeLogSeq = disk.purgeLogSeq();
     }
 
     private boolean fitsMemory(CachedResponse response) {
@@ -198,6 +200,23 @@ public final class TieredCache implements AutoCloseable {
      */
     public void purge(PurgeMarker marker) {
         disk.storePurgeMarker(markers.add(marker));
+    }
+
+    /**
+     * The sequence number of the last purge-log entry applied to this cache (0 for none), as kept
+     * with it across restarts. Non-blocking.
+     */
+    public long purgeLogSeq() {
+        return purgeLogSeq;
+    }
+
+    /**
+     * Records that every purge-log entry up to {@code seq} is applied: call it after {@link #purge}
+     * has applied the entry's markers. Blocking (written to disk).
+     */
+    public void storePurgeLogSeq(long seq) {
+        disk.storePurgeLogSeq(seq);
+        purgeLogSeq = seq;
     }
 
     /** The purges applied on this node, judged at each lookup. */

@@ -1,0 +1,76 @@
+package dev.strata.proxy;
+
+import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.KeyPolicy;
+import dev.strata.cache.store.PurgeMarker;
+import dev.strata.cache.store.TieredCache;
+import dev.strata.purge.PurgeEntry;
+import dev.strata.purge.PurgeFollower;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Applies purge-log entries to a node's cache as {@link PurgeMarker}s stamped with this node's
+ * clock (docs/adr/0005-purge-markers.md), and keeps the last applied sequence with the cache. A URL
+ * is keyed as the node keys requests for its host (the route's {@link KeyPolicy}), under both
+ * {@code http} and {@code https}, since a cache key holds the scheme clients used. Called on the
+ * follower's thread; blocking (markers are written to disk).
+ */
+final class CachePurges implements PurgeFollower.Target {
+    private static final List<String> SCHEMES = List.of("http", "https");
+
+    private final TieredCache cache;
+    private final Router router;
+    private final Clock clock;
+
+    CachePurges(TieredCache cache, Router router, Clock clock) {
+        this.cache = cache;
+        this.router = router;
+        this.clock = clock;
+    }
+
+    @Override
+    public long appliedSeq() {
+        return cache.purgeLogSeq();
+    }
+
+    @Override
+    public void apply(PurgeEntry entry) {
+        long now = clock.millis();
+        boolean soft = entry.request().soft();
+        switch (entry.request().kind()) {
+            case ALL -> cache.purge(PurgeMarker.all(now, soft));
+            case TAGS -> entry.request().targets().forEach(tag -> cache.purge(PurgeMarker.tag(tag, now, soft)));
+            case PREFIXES -> {
+                for (String target : entry.request().targets()) {
+                    int slash = target.indexOf('/');
+                    cache.purge(PurgeMarker.prefix(target.substring(0, slash), target.substring(slash), now, soft));
+                }
+            }
+            case URLS -> {
+                for (String target : entry.request().targets()) {
+                    URI url = URI.create(target);
+                    String host = String.valueOf(url.getHost());
+                    Route route = router.select(host);
+                    KeyPolicy policy = route == null ? KeyPolicy.defaults() : route.keyPolicy();
+                    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+                    String query = url.getRawQuery() == null ? "" : url.getRawQuery();
+                    for (String scheme : SCHEMES) {
+                        cache.purge(PurgeMarker.url(CacheKey.from(scheme, host, path, query, policy), now, soft));
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void staleEverything() {
+        cache.purge(PurgeMarker.all(clock.millis(), true));
+    }
+
+    @Override
+    public void applied(long seq) {
+        cache.storePurgeLogSeq(seq);
+    }
+}
