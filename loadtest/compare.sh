@@ -193,7 +193,23 @@ end
 LUA
 
 servers="strata nginx varnish"
-declare -A rps p99 hit storm
+declare -A rps p99 hit storm bare
+
+# --- 0. the ceiling: a bare Undertow server answering from one in-memory body -----------------------
+"${server_cpu[@]}" java -jar "$jar" loadtest --serve-origin >"$work/bare.out" 2>"$work/bare.err" &
+pids+=($!)
+for _ in $(seq 1 120); do grep -q '^origin test ' "$work/bare.out" && break; sleep 0.5; done
+bare_url=$(awk '/^origin test / {print $3}' "$work/bare.out")
+for size in $SIZES; do
+  bytes=$(( ${size%k} * 1024 ))
+  "${load_cpu[@]}" wrk -t2 -c64 -d"$DURATION" "$bare_url/bare?size=$bytes" >/dev/null # warm-up
+  for c in $CONNECTIONS; do
+    read -r r p < <(run_wrk "$bare_url/bare?size=$bytes" "$c")
+    bare[$size,$c]=$r
+    log "bare undertow $size c=$c: $r req/s, p99 $p ms"
+  done
+done
+stop_all
 
 # --- 1. cache-hit throughput and p99 -------------------------------------------------------------
 start_origin
@@ -237,7 +253,7 @@ request = function() i = i + 1; return wrk.format("GET", "/z/" .. (i % $STORM_UR
 LUA
   "${load_cpu[@]}" wrk -t2 -c256 -d2s -s "$work/storm.lua" "http://127.0.0.1:$port" >/dev/null
   # Origin requests per distinct URL the storm reached: 1.00 is one fetch per object.
-  storm[$server]=$(grep -o "GET /z/[0-9]*?storm=$server" "$work/origin.log" | sort | uniq -c \
+  storm[$server]=$(grep -ao "GET /z/[0-9]*?storm=$server" "$work/origin.log" | sort | uniq -c \
     | awk '{requests += $1; urls += 1} END {printf "%d/%d", requests, urls}')
   log "$server cold storm: ${storm[$server]} origin requests/URLs"
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
@@ -253,6 +269,11 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
     printf '%-24s %12s %12s %12s %10s %10s\n' "$size c=$c" "${rps[strata,$size,$c]}" "${rps[nginx,$size,$c]}" \
       "${rps[varnish,$size,$c]}" "$(ratio "${rps[strata,$size,$c]}" "${rps[nginx,$size,$c]}")" \
       "$(ratio "${rps[strata,$size,$c]}" "${rps[varnish,$size,$c]}")"
+  done; done
+  printf '%-24s %12s %12s %10s\n' "ceiling (req/s)" strata "bare" "S/bare"
+  for size in $SIZES; do for c in $CONNECTIONS; do
+    printf '%-24s %12s %12s %10s\n' "$size c=$c" "${rps[strata,$size,$c]}" "${bare[$size,$c]}" \
+      "$(ratio "${rps[strata,$size,$c]}" "${bare[$size,$c]}")"
   done; done
   printf '%-24s %12s %12s %12s %10s %10s\n' "hit p99 (ms)" strata nginx varnish "S/nginx" "S/varnish"
   for size in $SIZES; do for c in $CONNECTIONS; do

@@ -206,8 +206,21 @@ final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
+    @Option(
+            names = "--serve-origin",
+            description = "Only serve the test origin (--origin-mode) on 127.0.0.1 until stopped, printing"
+                    + " 'origin test URL': a bare Undertow server answering from one in-memory body, the"
+                    + " ceiling loadtest/compare.sh measures Strata against.")
+    boolean serveOrigin;
+
     @Override
     public Integer call() throws Exception {
+        if (serveOrigin) {
+            TestOrigin server = TestOrigin.start(originMode());
+            Terminal.out().println("origin test " + server.uri());
+            Terminal.out().flush();
+            return UntilStopped.run(server);
+        }
         Duration runFor = duration("--duration", duration);
         Duration perRequest = duration("--timeout", timeout);
         Duration warmFor =
