@@ -9,6 +9,7 @@ import dev.strata.cache.key.VaryKey;
 import dev.strata.cache.lookup.Validators;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
+import dev.strata.cache.store.PurgeMarkers;
 import dev.strata.cache.store.TieredCache;
 import dev.strata.config.CachePolicyConfig;
 import dev.strata.upstream.UpstreamResponse;
@@ -82,28 +83,39 @@ final class CacheWriter {
      * @param sentUpstream the header fields of the request that fetched or validated the response,
      *     as sent upstream
      * @param generation the URL's {@link #generation} when that request started
+     * @param requestedAtMillis when that request was sent: a purge applied since names the answer
      * @return whether it was stored
      */
-    boolean store(CacheKey key, HeaderList sentUpstream, CachedResponse response, long generation) {
+    boolean store(
+            CacheKey key, HeaderList sentUpstream, CachedResponse response, long generation, long requestedAtMillis) {
         if (generation(key) != generation) {
             log.debug("not storing {}: invalidated while it was being fetched", key);
             return false;
         }
+        if (cache.purgeMarkers().judge(key, response.headers(), requestedAtMillis) != PurgeMarkers.Verdict.KEEP) {
+            log.debug("not storing {}: purged while it was being fetched", key);
+            return false;
+        }
         List<String> fields = VaryKey.fieldNames(response.headers().all("Vary"));
-        if (fields.isEmpty()) {
-            cache.storeInMemory(key, response);
-            onDisk(key, () -> cache.disk().store(key, response));
-        } else if (VaryKey.isAny(fields)) {
+        if (VaryKey.isAny(fields)) {
             log.debug("not storing {}: Vary: * matches no later request", key); // Storability refuses these
             return false;
+        }
+        if (fields.isEmpty()) {
+            cache.storeInMemory(key, response);
+            onDisk(key, generation, () -> cache.disk().store(key, response));
         } else {
             VaryKey variant = VaryKey.of(key, fields, sentUpstream::all);
             cache.storeInMemory(variant, response);
-            onDisk(key, () -> cache.disk().store(variant, response));
+            onDisk(key, generation, () -> cache.disk().store(variant, response));
+        }
+        if (generation(key) != generation) {
+            // An invalidation ran between the check and the memory write: undo the write.
+            cache.memory().invalidate(key);
+            return false;
         }
         return true;
     }
-
     /**
      * A stored entry refreshed by a matching 304 (RFC 9111 §4.3.4), as the client being answered
      * gets it: per-client fields of the 304 (a cookie) included; {@link #storeRefreshed} keeps them
@@ -124,6 +136,7 @@ final class CacheWriter {
      *
      * @param request the request the refresh answered, for the Authorization rules of §3.5
      * @param generation the URL's {@link #generation} when the validation started
+     * @param requestedAtMillis when the validation was sent
      * @return whether the refreshed entry was stored
      */
     boolean storeRefreshed(
@@ -132,7 +145,8 @@ final class CacheWriter {
             HeaderList request,
             CachedResponse refreshed,
             CachePolicyConfig policy,
-            long generation) {
+            long generation,
+            long requestedAtMillis) {
         CachedResponse shared = new CachedResponse(
                 refreshed.status(),
                 refreshed.headers().without(Requests.PER_CLIENT_RESPONSE_FIELDS),
@@ -140,7 +154,7 @@ final class CacheWriter {
                 refreshed.storedAtMillis(),
                 refreshed.freshness());
         if (Storability.isStorable("GET", shared.status(), request, shared.headers(), policy)) {
-            return store(key, sentUpstream, shared, generation);
+            return store(key, sentUpstream, shared, generation, requestedAtMillis);
         }
         invalidate(key);
         return false;
@@ -170,9 +184,14 @@ final class CacheWriter {
         });
     }
 
-    private void onDisk(CacheKey key, Runnable task) {
+    /** Queues a disk write for {@code key}, skipped when the URL was invalidated since {@code generation}. */
+    private void onDisk(CacheKey key, long generation, Runnable task) {
         try {
-            lanes.execute(key, task);
+            lanes.execute(key, () -> {
+                if (generation(key) == generation) {
+                    task.run();
+                }
+            });
         } catch (RejectedExecutionException e) {
             log.debug("disk lane full: skipped a disk write for {}", key);
         }

@@ -220,7 +220,14 @@ final class FetchHandler implements HttpHandler {
                 if (Validators.matches(stored, response.headers())) {
                     CachedResponse refreshed = CacheWriter.refreshed(stored, response, route.policy());
                     boolean kept = writer.storeRefreshed(
-                            key, fill, clientHeaders, refreshed, route.policy(), generation(exchange));
+                            key,
+                            fill,
+                            clientHeaders,
+                            refreshed,
+                            route.policy(),
+                            generation(exchange),
+                            response.requestTimeMillis());
+                    releaseWaiters(exchange, false); // they find the refreshed entry
                     responses.sendStored(
                             exchange,
                             refreshed,
@@ -260,7 +267,7 @@ final class FetchHandler implements HttpHandler {
             return;
         }
         CachedResponse stored = CacheWriter.toStored(response, route.policy());
-        boolean kept = writer.store(key, fill, stored, generation(exchange));
+        boolean kept = writer.store(key, fill, stored, generation(exchange), response.requestTimeMillis());
         releaseWaiters(exchange, false); // they find it in memory
         // This client gets the response as fetched (its cookie included); later ones what is stored.
         responses.send(

@@ -99,10 +99,16 @@ final class Revalidator {
                     HeaderList.of(),
                     CacheWriter.refreshed(stored, response, route.policy()),
                     route.policy(),
-                    generation);
+                    generation,
+                    response.requestTimeMillis());
         } else if (Storability.isStorable(
                 "GET", response.status(), HeaderList.of(), response.headers(), route.policy())) {
-            writer.store(key, sentUpstream, CacheWriter.toStored(response, route.policy()), generation);
+            writer.store(
+                    key,
+                    sentUpstream,
+                    CacheWriter.toStored(response, route.policy()),
+                    generation,
+                    response.requestTimeMillis());
         } else {
             log.debug("background revalidation of {} got {}; the stale entry stays", key, response.status());
         }

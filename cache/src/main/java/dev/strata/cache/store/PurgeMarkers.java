@@ -93,10 +93,17 @@ public final class PurgeMarkers {
 
     /** The verdict on {@code response}, stored under {@code key} (the URL's key for a variant). Non-blocking. */
     public Verdict judge(CacheKey key, CachedResponse response) {
+        return any ? judge(key, response.headers(), response.storedAtMillis()) : Verdict.KEEP;
+    }
+
+    /**
+     * The verdict on a response with {@code headers} stored at {@code stored}: for a fill, pass the
+     * time its request was sent, so an answer fetched before a purge is never stored after it.
+     */
+    public Verdict judge(CacheKey key, HeaderList headers, long stored) {
         if (!any) {
             return Verdict.KEEP;
         }
-        long stored = response.storedAtMillis();
         Verdict verdict = all.judge(stored);
         if (verdict == Verdict.GONE) {
             return verdict;
@@ -109,7 +116,7 @@ public final class PurgeMarkers {
             verdict = judgePrefixes(ofHost, key.path(), stored, verdict);
         }
         if (!tags.isEmpty() && verdict != Verdict.GONE) {
-            for (String tag : SurrogateKeys.of(response.headers())) {
+            for (String tag : SurrogateKeys.of(headers)) {
                 verdict = worse(verdict, tags.get(tag), stored);
             }
         }
