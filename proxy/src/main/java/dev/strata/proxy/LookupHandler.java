@@ -17,6 +17,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Clock;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
@@ -191,12 +192,15 @@ final class LookupHandler implements HttpHandler {
      */
     @SuppressWarnings("ReferenceEquality") // the very entry this request decided on, not an equal one
     private boolean mayFetch(HttpServerExchange exchange, CacheKey key) {
-        if (!collapse.enabled() || exchange.getAttachment(ProxyKeys.NO_COLLAPSE) != null) {
+        LookupResult.MustValidate validating = exchange.getAttachment(ProxyKeys.VALIDATING);
+        if (!collapse.enabled()
+                || exchange.getAttachment(ProxyKeys.NO_COLLAPSE) != null
+                // The client asked for validation itself (no-cache): another's answer would not do.
+                || (validating != null && validating.reason() == LookupResult.Reason.REQUEST)) {
             return true;
         }
         RequestCollapser.Ticket ticket = collapser.join(key);
         if (ticket instanceof RequestCollapser.Leader leader) {
-            LookupResult.MustValidate validating = exchange.getAttachment(ProxyKeys.VALIDATING);
             CachedResponse seen = validating == null ? null : validating.response();
             CachedResponse now = cache.lookupMemory(key, Requests.fillFields(exchange));
             if (now != null && now != seen) {
@@ -213,14 +217,19 @@ final class LookupHandler implements HttpHandler {
             return true;
         }
         if (ticket instanceof RequestCollapser.Waiter waiter) {
+            // One deadline over every round of waiting: after an error the waiters elect a new
+            // leader one at a time, and each round must not restart the clock.
+            Long deadline = exchange.getAttachment(ProxyKeys.COLLAPSE_DEADLINE);
+            if (deadline == null) {
+                deadline = System.nanoTime() + collapse.timeout().toNanos();
+                exchange.putAttachment(ProxyKeys.COLLAPSE_DEADLINE, deadline);
+            }
+            long remainingMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             AtomicBoolean resumed = new AtomicBoolean();
             exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
                 // The I/O thread's own timer: no lock to take when the leader releases first.
                 exchange.getIoThread()
-                        .executeAfter(
-                                () -> resume(exchange, resumed, true),
-                                collapse.timeout().toMillis(),
-                                MILLISECONDS);
+                        .executeAfter(() -> resume(exchange, resumed, true), remainingMillis, MILLISECONDS);
                 waiter.released().thenRun(() -> resume(exchange, resumed, false));
             });
             return false;

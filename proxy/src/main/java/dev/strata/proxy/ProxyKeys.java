@@ -26,6 +26,9 @@ final class ProxyKeys {
     /** This exchange waited for another's fetch before it looked up again. */
     static final AttachmentKey<Boolean> COLLAPSED = AttachmentKey.create(Boolean.class);
 
+    /** When this exchange stops waiting for others' fetches ({@link System#nanoTime()}). */
+    static final AttachmentKey<Long> COLLAPSE_DEADLINE = AttachmentKey.create(Long.class);
+
     /** This exchange waited too long for another's fetch: it fetches itself. */
     static final AttachmentKey<Boolean> NO_COLLAPSE = AttachmentKey.create(Boolean.class);
 
