@@ -453,9 +453,11 @@ public final class PurgeApiServer implements AutoCloseable {
 
     /** Answers with the entries after {@code query.after()}, or parks the exchange when there are none yet. */
     private void answerLog(HttpServerExchange exchange, LogQuery query, boolean mayPark) {
-        long oldest = purgeLog.oldestSeq();
         long last = purgeLog.lastSeq();
         List<PurgeEntry> entries = purgeLog.after(query.after(), query.limit());
+        // Read after the entries: retention may trim between the two reads, and an oldest kept
+        // sequence from before the trim would hide the gap from the follower.
+        long oldest = purgeLog.oldestSeq();
         if (entries.isEmpty() && mayPark && query.waitMillis() > 0 && parked.size() < MAX_PARKED) {
             Parked waiter = new Parked(exchange, query);
             // Parked until an append or the wait's end; no thread is held meanwhile.

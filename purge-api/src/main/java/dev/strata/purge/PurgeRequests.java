@@ -137,7 +137,9 @@ final class PurgeRequests {
                 path = slash < 0 ? "/" : item.substring(slash);
             }
             host = normalizeHost(host, field);
-            if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0 || path.chars().anyMatch(Character::isWhitespace)) {
+            if (path.indexOf('?') >= 0
+                    || path.indexOf('#') >= 0
+                    || path.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
                 throw bad(field, quote(item) + " is not a host and path prefix (expected: e.g. www.example.com/img)");
             }
             if (path.length() > 1 && path.endsWith("/")) {
