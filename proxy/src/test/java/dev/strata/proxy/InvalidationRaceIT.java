@@ -3,6 +3,7 @@ package dev.strata.proxy;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.cache.store.PurgeMarker;
 import io.undertow.Undertow;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,6 +97,29 @@ class InvalidationRaceIT {
         assertThat(old.headers().firstValue("Cache-Status").orElse("")).contains("stored=?0");
         assertThat(next.headers().firstValue("X-Cache")).hasValue("MISS");
         assertThat(next.body()).isEqualTo("version 2");
+        assertThat(gets.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aFillRequestedBeforeAPurgeIsNotStoredAfterIt() throws Exception {
+        origin.start();
+        ProxyNode edge = nodes.edge(dir.resolve("edge"), originUri());
+        URI resource = edge.uri().resolve("/resource");
+
+        CompletableFuture<HttpResponse<String>> slowGet =
+                http.sendAsync(HttpRequest.newBuilder(resource).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(firstGetArrived.await(30, SECONDS)).isTrue();
+        nodes.clock.advance(Duration.ofSeconds(1));
+        edge.cache().purge(PurgeMarker.prefix("127.0.0.1", "/", nodes.clock.millis(), false));
+        nodes.clock.advance(Duration.ofSeconds(1)); // the answer arrives after the purge
+        releaseFirstGet.countDown();
+        HttpResponse<String> old = slowGet.get(30, SECONDS);
+        HttpResponse<String> next =
+                http.send(HttpRequest.newBuilder(resource).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(old.body()).isEqualTo("version 1");
+        assertThat(old.headers().firstValue("Cache-Status").orElse("")).contains("stored=?0");
+        assertThat(next.headers().firstValue("X-Cache")).hasValue("MISS");
         assertThat(gets.get()).isEqualTo(2);
     }
 }
