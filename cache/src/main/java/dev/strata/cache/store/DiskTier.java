@@ -466,6 +466,11 @@ public final class DiskTier implements CacheTier {
 
     @Override
     public void storePurgeMarker(PurgeMarker marker) {
+        putLong(markerKey(marker), marker.atMillis());
+    }
+
+    /** Writes a long under {@code key} in the default column family (markers and the log sequence). */
+    private void putLong(byte[] key, long value) {
         lifecycle.readLock().lock();
         try {
             if (closed) {
@@ -474,8 +479,8 @@ public final class DiskTier implements CacheTier {
             db.put(
                     markers,
                     writeOptions,
-                    markerKey(marker),
-                    ByteBuffer.allocate(Long.BYTES).putLong(marker.atMillis()).array());
+                    key,
+                    ByteBuffer.allocate(Long.BYTES).putLong(value).array());
         } catch (RocksDBException e) {
             countError("write", e);
         } finally {
@@ -504,21 +509,7 @@ public final class DiskTier implements CacheTier {
 
     @Override
     public void storePurgeLogSeq(long seq) {
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            db.put(
-                    markers,
-                    writeOptions,
-                    PURGE_LOG_SEQ,
-                    ByteBuffer.allocate(Long.BYTES).putLong(seq).array());
-        } catch (RocksDBException e) {
-            countError("write", e);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        putLong(PURGE_LOG_SEQ, seq);
     }
 
     private void countError(String operation, RocksDBException e) {
