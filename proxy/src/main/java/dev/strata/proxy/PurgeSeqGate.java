@@ -7,7 +7,8 @@ import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A shield's half of the purge ordering guarantee (docs/adr/0007-purge-log-delivery.md): an edge
@@ -27,6 +28,9 @@ final class PurgeSeqGate implements HttpHandler {
     private final Duration bound;
     private final Responses responses;
     private final HttpHandler next;
+
+    /** How far beyond the log this shield has seen an edge may plausibly be (entries). */
+    private static final long FAR_AHEAD = 10_000;
 
     PurgeSeqGate(PurgeFollower follower, Duration bound, Responses responses, HttpHandler next) {
         this.follower = follower;
@@ -50,14 +54,24 @@ final class PurgeSeqGate implements HttpHandler {
             return;
         }
         long seq = needed;
-        AtomicBoolean decided = new AtomicBoolean();
+        if (seq > follower.lastSeenSeq() + FAR_AHEAD) {
+            // No edge is that far ahead of the log this shield reads: a forged or broken header,
+            // answered now rather than held.
+            responses.error(
+                    exchange, 503, "Service Unavailable (purge log sequence " + seq + " is beyond this shield's log)");
+            return;
+        }
+        // Whichever comes first, the purge applied or the bound, takes the exchange; the loser
+        // finds nothing, so a future that completes late holds no exchange meanwhile.
+        AtomicReference<@Nullable HttpServerExchange> held = new AtomicReference<>(exchange);
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
             exchange.getIoThread()
                     .executeAfter(
                             () -> {
-                                if (decided.compareAndSet(false, true)) {
+                                HttpServerExchange waiting = held.getAndSet(null);
+                                if (waiting != null) {
                                     responses.error(
-                                            exchange,
+                                            waiting,
                                             503,
                                             "Service Unavailable (purge log sequence " + seq + " not applied yet)");
                                 }
@@ -65,8 +79,9 @@ final class PurgeSeqGate implements HttpHandler {
                             bound.toMillis(),
                             TimeUnit.MILLISECONDS);
             follower.awaitApplied(seq).thenRun(() -> {
-                if (decided.compareAndSet(false, true)) {
-                    exchange.dispatch(exchange.getIoThread(), next);
+                HttpServerExchange waiting = held.getAndSet(null);
+                if (waiting != null) {
+                    waiting.dispatch(waiting.getIoThread(), next);
                 }
             });
         });

@@ -229,4 +229,17 @@ class PurgeFollowerIT {
                 .hasValue("MISS");
         assertThat(origin.count("/x.js")).isEqualTo(2);
     }
+
+    @Test
+    void aFillNamingASequenceFarBeyondTheLogIsRefusedAtOnce() throws Exception {
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(shield.uri().resolve("/x.js"))
+                        .header("X-Strata-Purge-Seq", "1000000000")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.body()).contains("beyond this shield's log");
+        assertThat(origin.count("/x.js")).isZero();
+    }
 }
