@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpResponse;
@@ -27,7 +26,6 @@ import org.apache.hc.core5.http.Message;
 import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http.nio.support.BasicResponseConsumer;
-import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
@@ -72,26 +70,17 @@ public final class HealthChecker implements AutoCloseable {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        CloseableHttpAsyncClient client = HttpAsyncClients.custom()
-                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
-                        .setMaxConnPerRoute(4)
-                        .setMaxConnTotal(256)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.ofSeconds(10))
-                                .setSocketTimeout(Timeout.ofSeconds(10))
-                                .build())
-                        .build())
-                .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
-                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setRedirectsEnabled(false)
-                        .setProtocolUpgradeEnabled(false)
-                        .build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableConnectionState()
+        CloseableHttpAsyncClient client = HopClients.builder(
+                        PoolingAsyncClientConnectionManagerBuilder.create()
+                                .setMaxConnPerRoute(4)
+                                .setMaxConnTotal(256)
+                                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                        .setConnectTimeout(Timeout.ofSeconds(10))
+                                        .setSocketTimeout(Timeout.ofSeconds(10))
+                                        .build())
+                                .build(),
+                        IOReactorConfig.custom().setIoThreadCount(1).build(),
+                        RequestConfig.custom())
                 .build();
         client.start();
         return new HealthChecker(scheduler, client);

@@ -23,7 +23,6 @@ import java.util.function.Supplier;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
@@ -31,7 +30,6 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
-import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.net.URIAuthority;
 import org.apache.hc.core5.reactor.IOReactorConfig;
@@ -109,26 +107,14 @@ public final class UpstreamClient implements AutoCloseable {
                         .setTimeToLive(TimeValue.ofMinutes(5))
                         .build())
                 .build();
-        this.client = HttpAsyncClients.custom()
-                .setConnectionManager(connections)
-                .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
-                .setIOReactorConfig(IOReactorConfig.custom()
-                        .setIoThreadCount(Math.max(2, Runtime.getRuntime().availableProcessors()))
-                        .setSoTimeout(response)
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(response)
-                        .setConnectionRequestTimeout(response)
-                        .setRedirectsEnabled(false)
-                        // HttpClient 5.4 otherwise offers "Upgrade: TLS/1.2" on plain http, which
-                        // some origins answer with 400 (HTTPCLIENT-2344).
-                        .setProtocolUpgradeEnabled(false)
-                        .build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableConnectionState()
+        this.client = HopClients.builder(
+                        connections,
+                        IOReactorConfig.custom()
+                                .setIoThreadCount(
+                                        Math.max(2, Runtime.getRuntime().availableProcessors()))
+                                .setSoTimeout(response)
+                                .build(),
+                        RequestConfig.custom().setResponseTimeout(response).setConnectionRequestTimeout(response))
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
         client.start();
