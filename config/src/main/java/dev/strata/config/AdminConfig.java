@@ -3,8 +3,8 @@ package dev.strata.config;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The admin listener of a node: health checks, metrics and the status page. Configured and
- * validated today; the listener itself comes with issue #7.
+ * The admin listener of an edge or shield: {@code /healthz}, {@code /readyz} and what else the node
+ * mounts there (metrics, status page), on its own address.
  *
  * @param enabled whether the admin listener starts
  * @param listen where it listens; loopback by default

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * RocksDB directory under one working directory that {@link #close()} removes.
  *
  * <p>Ports: with base port N, the origin listens on N, the edges on N+1 to N+3, the shields on N+4
- * and N+5 and the purge API on N+6; base port 0 lets the operating system choose every port.
+ * and N+5 and the purge API on N+6; each edge's and shield's admin listener on its own port + 10
+ * (N+11 to N+15). Base port 0 lets the operating system choose every port.
  */
 final class Demo implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Demo.class);
@@ -61,6 +62,7 @@ final class Demo implements AutoCloseable {
     private final Path workDir;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
+    private final List<Node> admins = new ArrayList<>();
     private final List<ProxyNode> edges = new ArrayList<>();
     private final List<ProxyNode> shields = new ArrayList<>();
     private @Nullable OriginServer origin;
@@ -129,6 +131,8 @@ final class Demo implements AutoCloseable {
                             .set("shield.cache.dir", workDir.resolve(name + "-cache"))
                             .set("node.name", name)
                             .set("node.purge-api", purgeApi)
+                            .set("admin.enabled", true)
+                            .set("admin.listen", address(basePort, 14 + i))
                             .origins("origin", List.of(origin.uri().toString()))
                             .load(null),
                     clock);
@@ -136,6 +140,7 @@ final class Demo implements AutoCloseable {
             shields.add(shield);
             shieldUrls.add(shield.uri().toString());
             nodes.add(new Node("shield", name, shield.uri()));
+            admins.add(new Node("admin", name, shield.adminUri().orElseThrow()));
         }
         for (int i = 0; i < POPS.size(); i++) {
             String pop = POPS.get(i);
@@ -146,11 +151,14 @@ final class Demo implements AutoCloseable {
                             .set("edge.cache.dir", workDir.resolve(pop + "-cache"))
                             .set("node.name", pop)
                             .set("node.purge-api", purgeApi)
+                            .set("admin.enabled", true)
+                            .set("admin.listen", address(basePort, 11 + i))
                             .load(null),
                     clock);
             started.add(edge);
             edges.add(edge);
             nodes.add(new Node("edge", pop, edge.uri()));
+            admins.add(new Node("admin", pop, edge.adminUri().orElseThrow()));
         }
         nodes.add(new Node("purge-api", "purge-api", purge.uri()));
         purgeApiUri = purge.uri();
@@ -203,11 +211,14 @@ final class Demo implements AutoCloseable {
         return requireNonNull(origin, "origin");
     }
 
-    /** What to print: the node lines, the purge API's token, then curl examples. */
+    /** What to print: the node lines, the admin lines, the purge API's token, then curl examples. */
     String banner() {
         StringBuilder text = new StringBuilder();
         for (Node node : nodes) {
             text.append(node.line()).append('\n');
+        }
+        for (Node admin : admins) {
+            text.append(admin.line()).append('\n');
         }
         text.append("purge-token ").append(purgeToken).append('\n');
         URI ams = edges.get(0).uri();

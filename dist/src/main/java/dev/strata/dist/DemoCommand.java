@@ -21,16 +21,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--base-port",
             paramLabel = "N",
-            description = "First port: origin N, edges N+1..N+3, shields N+4..N+5, purge API N+6"
-                    + " (default: ${DEFAULT-VALUE}; 0 lets the system choose).")
+            description =
+                    "First port: origin N, edges N+1..N+3, shields N+4..N+5, purge API N+6,"
+                            + " admin listeners at each node's port + 10 (default: ${DEFAULT-VALUE}; 0 lets the system choose).")
     int basePort = 8080;
 
     @Override
     public Integer call() throws InterruptedException {
-        if (basePort < 0 || basePort > 65535 - 6) {
+        if (basePort < 0 || basePort > 65535 - 15) {
             throw new picocli.CommandLine.ParameterException(
                     new picocli.CommandLine(this),
-                    "--base-port: " + basePort + " (expected: 0, or 1 to " + (65535 - 6) + ")");
+                    "--base-port: " + basePort + " (expected: 0, or 1 to " + (65535 - 15) + ")");
         }
         Demo demo = Demo.start(basePort, Clock.systemUTC());
         Terminal.out().print(demo.banner());

@@ -62,6 +62,7 @@ final class EdgeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ProxyNode node = start(Clock.systemUTC());
         Terminal.out().println("edge " + node.name() + " " + node.uri());
+        node.adminUri().ifPresent(admin -> Terminal.out().println("admin " + node.name() + " " + admin));
         return UntilStopped.run(node);
     }
 }

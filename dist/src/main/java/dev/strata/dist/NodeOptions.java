@@ -22,11 +22,20 @@ final class NodeOptions {
     @Nullable
     String name;
 
+    @Option(
+            names = "--admin",
+            paramLabel = "HOST:PORT",
+            description = "Start the admin listener (health, readiness) on this address.")
+    @Nullable
+    String admin;
+
     /** These flags as overrides of the {@code role} section ({@code edge} or {@code shield}). */
     Flags flags(String role) {
         return new Flags()
                 .set(role + ".listen", listen)
                 .set(role + ".cache.dir", cacheDir)
-                .set("node.name", name);
+                .set("node.name", name)
+                .set("admin.enabled", admin == null ? null : true)
+                .set("admin.listen", admin);
     }
 }

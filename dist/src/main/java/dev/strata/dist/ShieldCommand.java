@@ -43,6 +43,7 @@ final class ShieldCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ProxyNode node = ShieldServer.start(configuration(), Clock.systemUTC());
         Terminal.out().println("shield " + node.name() + " " + node.uri());
+        node.adminUri().ifPresent(admin -> Terminal.out().println("admin " + node.name() + " " + admin));
         return UntilStopped.run(node);
     }
 }

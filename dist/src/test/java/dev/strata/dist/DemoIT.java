@@ -66,8 +66,32 @@ class DemoIT {
         assertThat(banner).contains("curl -i " + demo.edges().get(0).uri() + "/css/site.css");
         List<String> lines = banner.lines().toList();
         int tokenLine = lines.indexOf("purge-token " + demo.purgeToken());
-        assertThat(tokenLine).as("after the node lines").isEqualTo(7);
+        assertThat(tokenLine).as("after the node and admin lines").isEqualTo(12);
         assertThat(demo.purgeToken()).matches("[A-Za-z0-9_-]{32}");
+    }
+
+    @Test
+    void printsEveryEdgeAndShieldAdminListenerWhichAnswersHealthAndReadiness() throws Exception {
+        List<String> adminLines =
+                demo.banner().lines().filter(line -> line.startsWith("admin ")).toList();
+        assertThat(adminLines)
+                .extracting(line -> line.split(" ")[1])
+                .containsExactly("shield-1", "shield-2", "ams", "nyc", "sin");
+        for (String line : adminLines) {
+            URI admin = URI.create(line.split(" ")[2]);
+            assertThat(admin.getHost()).isEqualTo("127.0.0.1");
+            HttpResponse<byte[]> health = get(admin.resolve("/healthz"));
+            assertThat(health.statusCode()).as(line).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                HttpResponse<byte[]> ready = get(admin.resolve("/readyz"));
+                assertThat(new String(ready.body(), java.nio.charset.StandardCharsets.UTF_8))
+                        .as(line)
+                        .startsWith("ready\n")
+                        .contains("purge log: caught up");
+                assertThat(ready.statusCode()).isEqualTo(200);
+            });
+            assertThat(get(admin.resolve("/nothing")).statusCode()).isEqualTo(404);
+        }
     }
 
     @Test

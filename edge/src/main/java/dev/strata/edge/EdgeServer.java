@@ -19,7 +19,7 @@ public final class EdgeServer {
      * @throws dev.strata.cache.store.CacheStorageException when the cache directory cannot be used
      */
     public static ProxyNode start(StrataConfig config, Clock clock) {
-        return ProxyNode.start(new ProxyNode.Spec(
+        ProxyNode.Spec spec = new ProxyNode.Spec(
                 "edge",
                 config.node().name(),
                 config.edge().listen(),
@@ -28,6 +28,8 @@ public final class EdgeServer {
                 config.edge().upstream(),
                 Router.forEdge(config),
                 clock,
-                config.node().purgeApi()));
+                config.node().purgeApi());
+        return ProxyNode.start(
+                config.admin().enabled() ? spec.withAdmin(config.admin().listen()) : spec);
     }
 }

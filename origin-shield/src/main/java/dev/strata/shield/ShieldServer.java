@@ -17,7 +17,7 @@ public final class ShieldServer {
      * @throws dev.strata.cache.store.CacheStorageException when the cache directory cannot be used
      */
     public static ProxyNode start(StrataConfig config, Clock clock) {
-        return ProxyNode.start(new ProxyNode.Spec(
+        ProxyNode.Spec spec = new ProxyNode.Spec(
                 "shield",
                 config.node().name(),
                 config.shield().listen(),
@@ -26,6 +26,8 @@ public final class ShieldServer {
                 config.shield().upstream(),
                 Router.forShield(config),
                 clock,
-                config.node().purgeApi()));
+                config.node().purgeApi());
+        return ProxyNode.start(
+                config.admin().enabled() ? spec.withAdmin(config.admin().listen()) : spec);
     }
 }

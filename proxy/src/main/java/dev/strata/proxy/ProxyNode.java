@@ -27,6 +27,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +71,7 @@ public final class ProxyNode implements AutoCloseable {
      * @param router where each host's requests go
      * @param clock the clock for ages and freshness
      * @param purgeApi the purge API whose log the node follows (at most one); empty for none
+     * @param admin where the admin listener listens; null for none
      */
     public record Spec(
             String role,
@@ -79,7 +82,8 @@ public final class ProxyNode implements AutoCloseable {
             UpstreamConfig upstream,
             Router router,
             Clock clock,
-            List<URI> purgeApi) {
+            List<URI> purgeApi,
+            @Nullable ListenAddress admin) {
         public Spec {
             requireNonNull(role, "role");
             requireNonNull(name, "name");
@@ -90,6 +94,25 @@ public final class ProxyNode implements AutoCloseable {
             requireNonNull(router, "router");
             requireNonNull(clock, "clock");
             purgeApi = List.copyOf(purgeApi);
+        }
+
+        /** A node without an admin listener. */
+        public Spec(
+                String role,
+                String name,
+                ListenAddress listen,
+                CacheConfig cache,
+                LimitsConfig limits,
+                UpstreamConfig upstream,
+                Router router,
+                Clock clock,
+                List<URI> purgeApi) {
+            this(role, name, listen, cache, limits, upstream, router, clock, purgeApi, null);
+        }
+
+        /** This spec with an admin listener on {@code address}. */
+        public Spec withAdmin(ListenAddress address) {
+            return new Spec(role, name, listen, cache, limits, upstream, router, clock, purgeApi, address);
         }
 
         /** A node that follows no purge API. */
@@ -116,6 +139,8 @@ public final class ProxyNode implements AutoCloseable {
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
     private final URI uri;
+    private volatile boolean draining;
+    private volatile @Nullable AdminListener admin;
 
     private ProxyNode(
             Spec spec,
@@ -138,8 +163,12 @@ public final class ProxyNode implements AutoCloseable {
         this.undertow = undertow;
         InetSocketAddress bound =
                 (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-        String host = spec.listen().host();
-        this.uri = URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort());
+        this.uri = uriOf(spec.listen().host(), bound.getPort());
+    }
+
+    /** {@code http://HOST:PORT}, with an IPv6 host in brackets. */
+    static URI uriOf(String host, int port) {
+        return URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
     }
 
     /**
@@ -272,6 +301,25 @@ public final class ProxyNode implements AutoCloseable {
         }
         ProxyNode node = new ProxyNode(
                 spec, cache, collapser, diskExecutor, client, healthChecker, follower, graceful, undertow);
+        ListenAddress adminAddress = spec.admin();
+        if (adminAddress != null) {
+            AdminListener listener;
+            try {
+                listener = AdminListener.start(
+                        adminAddress,
+                        new Readiness(
+                                () -> node.draining,
+                                cache,
+                                follower,
+                                spec.router().pools()),
+                        Map.of());
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+            node.admin = listener;
+            log.info("{} {} admin on {}", spec.role(), spec.name(), listener.uri());
+        }
         log.info(
                 "{} {} listening on {} (cache {})",
                 spec.role(),
@@ -284,6 +332,12 @@ public final class ProxyNode implements AutoCloseable {
     /** The URL clients use, with the real port when the configured one was 0. */
     public URI uri() {
         return uri;
+    }
+
+    /** The admin listener's URL, when the node has one. */
+    public Optional<URI> adminUri() {
+        AdminListener listener = admin;
+        return listener == null ? Optional.empty() : Optional.of(listener.uri());
     }
 
     /** The port the node listens on. */
@@ -325,6 +379,7 @@ public final class ProxyNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        draining = true;
         healthChecker.close(); // a stopping node has no use for its next hop's health
         if (follower != null) {
             follower.close(); // before the cache closes: it writes markers
@@ -351,6 +406,10 @@ public final class ProxyNode implements AutoCloseable {
                         spec.role(),
                         spec.name());
             }
+        }
+        AdminListener listener = admin;
+        if (listener != null) {
+            listener.close(); // last: probes see the node draining until it is gone
         }
         log.info("{} {} stopped", spec.role(), spec.name());
     }

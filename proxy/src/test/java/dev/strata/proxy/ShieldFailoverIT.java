@@ -72,6 +72,10 @@ class ShieldFailoverIT {
     }
 
     private ProxyNode edge(List<URI> shields) {
+        return nodes.start("edge", "ams", dir.resolve("edge"), Router.forEdge(config(shields)));
+    }
+
+    private StrataConfig config(List<URI> shields) {
         StrataConfig d = StrataConfig.defaults();
         EdgeConfig edge = new EdgeConfig(
                 d.edge().listen(),
@@ -83,9 +87,45 @@ class ShieldFailoverIT {
                 d.edge().cache(),
                 d.edge().limits(),
                 d.edge().upstream());
-        StrataConfig config = new StrataConfig(
+        return new StrataConfig(
                 d.node(), edge, d.shield(), List.of(), d.waf(), d.rateLimits(), d.purgeApi(), d.admin(), d.origin());
-        return nodes.start("edge", "ams", dir.resolve("edge"), Router.forEdge(config));
+    }
+
+    private HttpResponse<String> admin(ProxyNode node, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(node.adminUri().orElseThrow().resolve(path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void readinessFollowsTheShieldsHealthWhileLivenessStaysUp() throws Exception {
+        ProxyNode shield = shield("shield-a", 0);
+        int shieldPort = shield.port();
+        StrataConfig config = config(List.of(shield.uri()));
+        ProxyNode edge = nodes.track(ProxyNode.start(new ProxyNode.Spec(
+                        "edge",
+                        "ams",
+                        dev.strata.config.ListenAddress.of("127.0.0.1", 0),
+                        config.edge().cache().withDir(dir.resolve("edge-admin")),
+                        config.edge().limits(),
+                        config.edge().upstream(),
+                        Router.forEdge(config),
+                        nodes.clock)
+                .withAdmin(dev.strata.config.ListenAddress.of("127.0.0.1", 0))));
+        assertThat(edge.adminUri().orElseThrow().getPort()).isNotIn(0, edge.port());
+
+        HttpResponse<String> ready = admin(edge, "/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("ready\ncache: open\nupstream shields: 1 of 1 available\n");
+
+        nodes.stop(shield);
+        await().atMost(PATIENCE).until(() -> admin(edge, "/readyz").statusCode() == 503);
+        assertThat(admin(edge, "/readyz").body()).startsWith("not ready\n").contains("0 of 1 available");
+        assertThat(admin(edge, "/healthz").statusCode()).isEqualTo(200);
+
+        shield("shield-a", shieldPort);
+        await().atMost(PATIENCE).until(() -> admin(edge, "/readyz").statusCode() == 200);
     }
 
     @Test

@@ -69,6 +69,7 @@ public final class PurgeFollower implements AutoCloseable {
     private final Object applying = new Object();
     private volatile long applied;
     private volatile long lastSeen;
+    private volatile boolean answered;
 
     private PurgeFollower(URI api, String nodeName, Target target) {
         this.api = api;
@@ -197,6 +198,7 @@ public final class PurgeFollower implements AutoCloseable {
             }
         }
         lastSeen = last;
+        answered = true;
         return applied < last;
     }
 
@@ -218,6 +220,19 @@ public final class PurgeFollower implements AutoCloseable {
     /** The log's last sequence as of the last answer from the API (0 before any). */
     public long lastSeenSeq() {
         return lastSeen;
+    }
+
+    /** Whether the purge API has answered this follower at least once. */
+    public boolean answered() {
+        return answered;
+    }
+
+    /**
+     * Whether the node has applied every entry the log had at the API's last answer; false until the
+     * API first answers.
+     */
+    public boolean caughtUp() {
+        return answered && applied >= lastSeen;
     }
 
     /** Completes once every entry up to {@code seq} is applied on this node (at once when it is). */

@@ -36,6 +36,7 @@ public final class TieredCache implements AutoCloseable {
     private final long maxMemoryObjectBytes;
     private final PurgeMarkers markers = new PurgeMarkers();
     private volatile long purgeLogSeq;
+    private volatile boolean open = true;
 
     /** Both tiers, any object in memory. */
     public TieredCache(MemoryTier memory, CacheTier disk) {
@@ -233,8 +234,14 @@ public final class TieredCache implements AutoCloseable {
         return disk;
     }
 
+    /** Whether the cache is open: true until {@link #close()}. */
+    public boolean isOpen() {
+        return open;
+    }
+
     @Override
     public void close() {
+        open = false;
         memory.close();
         disk.close();
     }
