@@ -16,6 +16,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -147,15 +148,17 @@ final class LookupHandler implements HttpHandler {
         long now = clock.millis();
         if (result instanceof LookupResult.Hit hit) {
             // A request that waited for another's fetch was forwarded, collapsed (RFC 9211 §2.6).
-            CacheStatusField.Builder status = exchange.getAttachment(ProxyKeys.COLLAPSED) == null
-                    ? responses.cacheStatus().hit()
-                    : responses.cacheStatus().fwd(CacheStatusField.Fwd.URI_MISS).collapsed(true);
-            responses.sendStored(
-                    exchange,
-                    hit.response(),
-                    CacheStatus.HIT,
-                    hit.age(),
-                    status.ttl(hit.response().ttl(now)).build().format());
+            Duration ttl = hit.response().ttl(now);
+            String status = exchange.getAttachment(ProxyKeys.COLLAPSED) == null
+                    ? responses.hitMember(ttl)
+                    : responses
+                            .cacheStatus()
+                            .fwd(CacheStatusField.Fwd.URI_MISS)
+                            .collapsed(true)
+                            .ttl(ttl)
+                            .build()
+                            .format();
+            responses.sendStored(exchange, hit.response(), CacheStatus.HIT, hit.age(), status);
         } else if (result instanceof LookupResult.Stale stale) {
             if (stale.revalidateInBackground()) {
                 revalidator.revalidate(route, key, stale.response(), Requests.fillHeaders(exchange));

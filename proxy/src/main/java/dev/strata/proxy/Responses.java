@@ -36,6 +36,7 @@ final class Responses {
 
     private final String nodeName;
     private final boolean clientFacing;
+    private final String hitPrefix;
 
     /**
      * @param nodeName this node's name, in {@code X-Served-By} and {@code Cache-Status}
@@ -47,6 +48,7 @@ final class Responses {
     Responses(String nodeName, boolean clientFacing) {
         this.nodeName = nodeName;
         this.clientFacing = clientFacing;
+        this.hitPrefix = CacheStatusField.hitPrefix(nodeName);
     }
 
     /** The headers of an upstream response as they are stored and relayed. */
@@ -152,7 +154,7 @@ final class Responses {
             out.put(Headers.CONTENT_LENGTH, multipart.contentLength());
             sendBody(exchange, multipart.body(body));
         } else {
-            out.put(Headers.CONTENT_LENGTH, body.length);
+            out.put(Headers.CONTENT_LENGTH, decimal(body.length));
             sendBody(exchange, ByteBuffer.wrap(body));
         }
     }
@@ -181,20 +183,77 @@ final class Responses {
             String cacheStatusMember) {
         exchange.setStatusCode(status);
         HeaderMap out = exchange.getResponseHeaders();
-        List<String> upstreamStatus = new ArrayList<>(1);
-        for (HeaderList.Field field : headers.fields()) {
-            if (field.name().equalsIgnoreCase("Cache-Status")) {
-                upstreamStatus.add(field.value());
-            } else if (!(clientFacing && isTargeted(field.name()))) {
-                out.add(HttpString.tryFromString(field.name()), field.value());
-            }
+        PreparedHead prepared = prepared(headers);
+        HttpString[] names = prepared.names;
+        String[] values = prepared.values;
+        for (int i = 0; i < names.length; i++) {
+            out.add(names[i], values[i]);
         }
         if (age != null) {
-            out.put(Headers.AGE, Long.toString(age.getSeconds()));
+            out.put(Headers.AGE, decimal(age.getSeconds()));
         }
         out.put(X_CACHE, cacheStatus.name());
         out.put(X_SERVED_BY, nodeName);
-        out.put(CACHE_STATUS, CacheStatusField.appendToLines(upstreamStatus, cacheStatusMember));
+        out.put(
+                CACHE_STATUS,
+                prepared.cacheStatusPrefix.isEmpty()
+                        ? cacheStatusMember
+                        : prepared.cacheStatusPrefix + cacheStatusMember);
+    }
+
+    /**
+     * A response's header fields as this node writes them, made once per stored response rather
+     * than per hit: names as Undertow's {@link HttpString}s, fields targeted at CDN caches dropped
+     * before clients, and the upstream's {@code Cache-Status} members ready for ours to follow.
+     * Immutable.
+     */
+    static final class PreparedHead {
+        final boolean clientFacing;
+        final HttpString[] names;
+        final String[] values;
+        /** The upstream's members and {@code ", "}, or empty when it sent none. */
+        final String cacheStatusPrefix;
+
+        private PreparedHead(HeaderList headers, boolean clientFacing) {
+            this.clientFacing = clientFacing;
+            List<HttpString> names = new ArrayList<>(headers.fields().size());
+            List<String> values = new ArrayList<>(headers.fields().size());
+            List<String> upstreamStatus = new ArrayList<>(1);
+            for (HeaderList.Field field : headers.fields()) {
+                if (field.name().equalsIgnoreCase("Cache-Status")) {
+                    upstreamStatus.add(field.value());
+                } else if (!(clientFacing && isTargeted(field.name()))) {
+                    names.add(HttpString.tryFromString(field.name()));
+                    values.add(field.value());
+                }
+            }
+            this.names = names.toArray(new HttpString[0]);
+            this.values = values.toArray(new String[0]);
+            this.cacheStatusPrefix = CacheStatusField.appendToLines(upstreamStatus, "");
+        }
+    }
+
+    private PreparedHead prepared(HeaderList headers) {
+        PreparedHead head = headers.prepared(PreparedHead.class, list -> new PreparedHead(list, clientFacing));
+        return head.clientFacing == clientFacing ? head : new PreparedHead(headers, clientFacing);
+    }
+
+    /** Decimal text of small counts (ages, lengths) without formatting each time. */
+    private static final String[] DECIMALS = new String[4096];
+
+    static {
+        for (int i = 0; i < DECIMALS.length; i++) {
+            DECIMALS[i] = Integer.toString(i);
+        }
+    }
+
+    static String decimal(long value) {
+        return value >= 0 && value < DECIMALS.length ? DECIMALS[(int) value] : Long.toString(value);
+    }
+
+    /** This node's {@code Cache-Status} member for a plain hit with {@code remaining} freshness. */
+    String hitMember(Duration remaining) {
+        return hitPrefix + CacheStatusField.ttlSeconds(remaining);
     }
 
     /**

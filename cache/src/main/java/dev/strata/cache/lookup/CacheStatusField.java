@@ -98,6 +98,20 @@ public record CacheStatusField(
         }
     }
 
+    /**
+     * The start of a plain hit's member, {@code NAME; hit; ttl=}: followed by {@link
+     * #ttlSeconds}, it is what {@code builder(cache).hit().ttl(remaining).build().format()} makes,
+     * without building it per response.
+     */
+    public static String hitPrefix(String cache) {
+        return builder(cache).hit().build().format() + "; ttl=";
+    }
+
+    /** The {@code ttl} parameter's value for {@code remaining}: whole seconds, in sf-integer range. */
+    public static long ttlSeconds(Duration remaining) {
+        return Math.max(-MAX_INTEGER, Math.min(MAX_INTEGER, remaining.toSeconds()));
+    }
+
     /** A builder for the member of the cache named {@code cache}. */
     public static Builder builder(String cache) {
         return new Builder(cache);

@@ -6,15 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable, ordered list of HTTP header fields; names compare case-insensitively, repeated
- * fields keep their order.
+ * fields keep their order. Equal by its fields.
  *
- * @param fields the fields in the order they were received
+ * <p>A stored response's headers are written to many clients: a writer can keep one form of them
+ * prepared for its protocol with the list ({@link #prepared}), so that a cache hit does not convert,
+ * filter and look up every field again.
  */
-public record HeaderList(List<Field> fields) {
+public final class HeaderList {
     /** One header field line. */
     public record Field(String name, String value) {
         public Field {
@@ -25,8 +28,51 @@ public record HeaderList(List<Field> fields) {
 
     private static final HeaderList EMPTY = new HeaderList(List.of());
 
-    public HeaderList {
-        fields = List.copyOf(fields);
+    private final List<Field> fields;
+    /** What {@link #prepared} computed last; racy but safe: its values are immutable. */
+    private @Nullable Object prepared;
+
+    /** @param fields the fields in the order they were received */
+    public HeaderList(List<Field> fields) {
+        this.fields = List.copyOf(fields);
+    }
+
+    /** The fields in the order they were received. */
+    public List<Field> fields() {
+        return fields;
+    }
+
+    /**
+     * These fields in the form {@code prepare} makes of them, computed once per list and form: a
+     * writer's own, immutable view (such as names converted for its server and fields it never
+     * sends dropped). Keeps one form: asking for another replaces it. Thread-safe: two threads may
+     * both compute it, and either result is kept.
+     *
+     * @param form the class of the prepared form; a kept value of another class is recomputed
+     */
+    public <T> T prepared(Class<T> form, Function<HeaderList, T> prepare) {
+        Object kept = prepared;
+        if (form.isInstance(kept)) {
+            return form.cast(kept);
+        }
+        T made = prepare.apply(this);
+        prepared = made;
+        return made;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object other) {
+        return other instanceof HeaderList list && fields.equals(list.fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return fields.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "HeaderList" + fields;
     }
 
     public static HeaderList of() {

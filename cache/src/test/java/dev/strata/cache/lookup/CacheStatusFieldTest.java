@@ -5,9 +5,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.AlphaChars;
+import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.NumericChars;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 class CacheStatusFieldTest {
+    @Property
+    void theHitPrefixAndTtlSpellWhatTheBuilderDoes(
+            @ForAll @AlphaChars @NumericChars @Chars({' ', '"', '-', ';'}) @StringLength(min = 1, max = 20) String name,
+            @ForAll long millis) {
+        Duration remaining = Duration.ofMillis(millis);
+
+        assertThat(CacheStatusField.hitPrefix(name) + CacheStatusField.ttlSeconds(remaining))
+                .isEqualTo(CacheStatusField.builder(name)
+                        .hit()
+                        .ttl(remaining)
+                        .build()
+                        .format());
+    }
+
     @Test
     void hitWithTtl() {
         assertThat(CacheStatusField.builder("strata-ams")
