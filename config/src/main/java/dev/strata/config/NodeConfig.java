@@ -12,8 +12,13 @@ import java.util.List;
  *     as {@code ams} for an edge)
  * @param purgeApi the purge API whose log this edge or shield follows: at most one URL; empty for
  *     none (the node then applies no purges)
+ * @param ioThreads the listener's I/O threads (nginx's {@code worker_processes}); 0 for one per
+ *     CPU the process may use
  */
-public record NodeConfig(String name, List<URI> purgeApi) {
+public record NodeConfig(String name, List<URI> purgeApi, int ioThreads) {
+    /** The most I/O threads a node accepts. */
+    public static final int MAX_IO_THREADS = 256;
+
     public NodeConfig {
         requireNonNull(name, "name");
         purgeApi = List.copyOf(purgeApi);
@@ -24,6 +29,15 @@ public record NodeConfig(String name, List<URI> purgeApi) {
         if (purgeApi.size() > 1) {
             throw new IllegalArgumentException("purgeApi: " + purgeApi + " (expected: at most one URL)");
         }
+        if (ioThreads < 0 || ioThreads > MAX_IO_THREADS) {
+            throw new IllegalArgumentException(
+                    "ioThreads: " + ioThreads + " (expected: 0 for one per CPU, or 1 to " + MAX_IO_THREADS + ")");
+        }
+    }
+
+    /** A node named {@code name} following {@code purgeApi}, with one I/O thread per CPU. */
+    public NodeConfig(String name, List<URI> purgeApi) {
+        this(name, purgeApi, 0);
     }
 
     /** A node named {@code name} that follows no purge API. */

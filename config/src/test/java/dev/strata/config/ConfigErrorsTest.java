@@ -19,6 +19,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void ioThreadsOutOfRangeNamesTheRange() {
+        assertRejected(
+                """
+        node:
+          io-threads: 1000
+        """,
+                "strata.yaml:2: node.io-threads: \"1000\" is out of range (expected: 0 for one per CPU, or 1 to 256)");
+    }
+
+    @Test
     void unknownKeySuggestsTheClosestValidKey() {
         assertRejected(
                 """

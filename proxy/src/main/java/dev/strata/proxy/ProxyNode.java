@@ -72,6 +72,7 @@ public final class ProxyNode implements AutoCloseable {
      * @param clock the clock for ages and freshness
      * @param purgeApi the purge API whose log the node follows (at most one); empty for none
      * @param admin where the admin listener listens; null for none
+     * @param ioThreads the listener's I/O threads; 0 for one per CPU the process may use
      */
     public record Spec(
             String role,
@@ -83,7 +84,8 @@ public final class ProxyNode implements AutoCloseable {
             Router router,
             Clock clock,
             List<URI> purgeApi,
-            @Nullable ListenAddress admin) {
+            @Nullable ListenAddress admin,
+            int ioThreads) {
         public Spec {
             requireNonNull(role, "role");
             requireNonNull(name, "name");
@@ -107,12 +109,17 @@ public final class ProxyNode implements AutoCloseable {
                 Router router,
                 Clock clock,
                 List<URI> purgeApi) {
-            this(role, name, listen, cache, limits, upstream, router, clock, purgeApi, null);
+            this(role, name, listen, cache, limits, upstream, router, clock, purgeApi, null, 0);
         }
 
         /** This spec with an admin listener on {@code address}. */
         public Spec withAdmin(ListenAddress address) {
-            return new Spec(role, name, listen, cache, limits, upstream, router, clock, purgeApi, address);
+            return new Spec(role, name, listen, cache, limits, upstream, router, clock, purgeApi, address, ioThreads);
+        }
+
+        /** This spec with {@code threads} I/O threads (0: one per CPU). */
+        public Spec withIoThreads(int threads) {
+            return new Spec(role, name, listen, cache, limits, upstream, router, clock, purgeApi, admin, threads);
         }
 
         /** A node that follows no purge API. */
@@ -265,6 +272,12 @@ public final class ProxyNode implements AutoCloseable {
         LimitsConfig limits = spec.limits();
         Undertow undertow = Undertow.builder()
                 .addHttpListener(spec.listen().port(), spec.listen().host())
+                // One per CPU, like nginx's worker_processes auto; Undertow's own default is at least
+                // two, which on one CPU only makes the I/O threads take turns.
+                .setIoThreads(
+                        spec.ioThreads() > 0
+                                ? spec.ioThreads()
+                                : Runtime.getRuntime().availableProcessors())
                 // Twice the configured limits, so AdmissionHandler answers 431 naming the limit;
                 // beyond that Undertow's parser answers 400.
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, (int)
@@ -338,6 +351,11 @@ public final class ProxyNode implements AutoCloseable {
     public Optional<URI> adminUri() {
         AdminListener listener = admin;
         return listener == null ? Optional.empty() : Optional.of(listener.uri());
+    }
+
+    /** The listener's I/O thread count. */
+    int ioThreads() {
+        return undertow.getWorker().getIoThreadCount();
     }
 
     /** The port the node listens on. */

@@ -67,6 +67,25 @@ class ProxyNodeIT {
     }
 
     @Test
+    void startsOneIoThreadPerCpuUnlessConfigured() throws Exception {
+        ProxyNode auto = edgeInFrontOf(origin.uri());
+        ProxyNode three = nodes.track(ProxyNode.start(new ProxyNode.Spec(
+                        "edge",
+                        "three",
+                        dev.strata.config.ListenAddress.of("127.0.0.1", 0),
+                        dev.strata.config.CacheConfig.defaults(dir.resolve("three")),
+                        dev.strata.config.LimitsConfig.defaults(),
+                        dev.strata.config.UpstreamConfig.defaults(),
+                        Router.forEdge(Nodes.withSites(List.of(origin.uri()))),
+                        clock)
+                .withIoThreads(3)));
+
+        assertThat(auto.ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(three.ioThreads()).isEqualTo(3);
+        assertThat(get(three.uri(), "/io").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void secondRequestIsAHitWithTheSameBodyAndAnAge() throws Exception {
         ProxyNode edge = edgeInFrontOf(origin.uri());
 
