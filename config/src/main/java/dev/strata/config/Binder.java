@@ -26,15 +26,18 @@ import java.util.Map;
  */
 final class Binder {
     /** Scalar forms narrower than the component's Java type (for lists: of each item). */
-    private static final Map<String, ScalarType> FORMS = Map.of(
-            "NodeConfig.name", ScalarType.NODE_NAME,
-            "SiteConfig.name", ScalarType.SITE_NAME,
-            "SiteConfig.hosts", ScalarType.HOST,
-            "SiteConfig.balancer", ScalarType.BALANCER,
-            "EdgeConfig.shieldBalancer", ScalarType.BALANCER,
-            "WafConfig.allow", ScalarType.NETWORK,
-            "WafConfig.deny", ScalarType.NETWORK,
-            "CachePolicyConfig.dropQueryParams", ScalarType.QUERY_PARAM);
+    private static final Map<String, ScalarType> FORMS = Map.ofEntries(
+            Map.entry("NodeConfig.name", ScalarType.NODE_NAME),
+            Map.entry("SiteConfig.name", ScalarType.SITE_NAME),
+            Map.entry("SiteConfig.hosts", ScalarType.HOST),
+            Map.entry("SiteConfig.balancer", ScalarType.BALANCER),
+            Map.entry("EdgeConfig.shieldBalancer", ScalarType.BALANCER),
+            Map.entry("WafConfig.allow", ScalarType.NETWORK),
+            Map.entry("WafConfig.deny", ScalarType.NETWORK),
+            Map.entry("CachePolicyConfig.dropQueryParams", ScalarType.QUERY_PARAM),
+            Map.entry("PurgeLogConfig.kind", ScalarType.LOG_KIND),
+            Map.entry("NatsLogConfig.servers", ScalarType.NATS_URL),
+            Map.entry("NatsLogConfig.stream", ScalarType.STREAM_NAME));
 
     private static final String ORIGINS_EXPECTED = "a list of origin URLs, e.g. [http://127.0.0.1:8000]";
 
@@ -52,7 +55,9 @@ final class Binder {
             "SiteConfig.origins",
             ORIGINS_EXPECTED,
             "SiteConfig.hosts",
-            "at least one host name or *, e.g. [www.example.com]");
+            "at least one host name or *, e.g. [www.example.com]",
+            "NatsLogConfig.servers",
+            "at least one NATS URL, e.g. [nats://127.0.0.1:4222]");
 
     private Binder() {}
 

@@ -13,6 +13,7 @@ enum ScalarType {
     STRING("a string"),
     PATH("a path"),
     URL("a URL"),
+    NATS_URL("a NATS URL"),
     DURATION("a duration"),
     SIZE("a size"),
     LISTEN_ADDRESS("a listen address"),
@@ -21,7 +22,9 @@ enum ScalarType {
     HOST("a host name"),
     NETWORK("a network"),
     QUERY_PARAM("a query parameter name"),
-    BALANCER("a balancer name");
+    BALANCER("a balancer name"),
+    LOG_KIND("a purge log kind"),
+    STREAM_NAME("a stream name");
 
     private final String what;
 
@@ -87,6 +90,7 @@ enum ScalarType {
             case STRING -> text;
             case PATH -> Scalars.parsePath(text);
             case URL -> Scalars.parseUrl(text);
+            case NATS_URL -> Scalars.parseNatsUrl(text);
             case DURATION -> Durations.parse(text);
             case SIZE -> ByteSize.parse(text);
             case LISTEN_ADDRESS -> ListenAddress.parse(text);
@@ -96,6 +100,8 @@ enum ScalarType {
             case NETWORK -> Scalars.parseNetwork(text);
             case QUERY_PARAM -> Scalars.parseQueryParam(text);
             case BALANCER -> Scalars.parseBalancer(text);
+            case LOG_KIND -> Scalars.parseLogKind(text);
+            case STREAM_NAME -> Scalars.parseStreamName(text);
         };
     }
 }

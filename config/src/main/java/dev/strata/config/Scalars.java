@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,7 @@ final class Scalars {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern HOST =
             Pattern.compile("\\*|(\\*\\.)?[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?|\\[[0-9A-Fa-f:.]+\\]");
+    private static final Pattern STREAM_NAME = Pattern.compile(NatsLogConfig.STREAM_NAME);
     private static final Pattern QUERY_PARAM = Pattern.compile("[^\\s&=#*]*\\*?");
 
     private Scalars() {}
@@ -108,6 +110,38 @@ final class Scalars {
      */
     static URI parseUrl(String text) {
         String expected = " is not an http(s) URL (expected: e.g. http://127.0.0.1:8000)";
+        URI uri = parseUri(text, expected, "http", "https");
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(quote(text) + expected);
+        }
+        if ("/".equals(uri.getRawPath())) {
+            return URI.create(text.substring(0, text.length() - 1));
+        }
+        return uri;
+    }
+
+    /**
+     * A NATS server: {@code nats://} or {@code tls://}, a host and a port (4222 when left out), no
+     * user info (credentials go in a file, so that printing the configuration shows no secret), no
+     * path, query or fragment.
+     */
+    static URI parseNatsUrl(String text) {
+        String expected = " is not a NATS URL (expected: e.g. nats://127.0.0.1:4222 or tls://nats.example.com:4222)";
+        URI uri = parseUri(text, expected, "nats", "tls");
+        String path = uri.getRawPath();
+        if (!(path == null || path.isEmpty() || path.equals("/"))) {
+            throw new IllegalArgumentException(quote(text) + expected);
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(
+                    quote(text) + " has a user or password (expected: none; use purge-api.log.nats.credentials)");
+        }
+        return URI.create(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority()
+                + (uri.getPort() < 0 ? ":4222" : ""));
+    }
+
+    /** An absolute URI with one of {@code schemes} (any case), a host, and no query or fragment. */
+    private static URI parseUri(String text, String expected, String... schemes) {
         URI uri;
         try {
             uri = new URI(text);
@@ -116,15 +150,11 @@ final class Scalars {
         }
         String scheme = uri.getScheme();
         if (scheme == null
-                || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || Arrays.stream(schemes).noneMatch(scheme::equalsIgnoreCase)
                 || uri.getHost() == null
-                || uri.getRawUserInfo() != null
                 || uri.getRawQuery() != null
                 || uri.getRawFragment() != null) {
             throw new IllegalArgumentException(quote(text) + expected);
-        }
-        if ("/".equals(uri.getRawPath())) {
-            return URI.create(text.substring(0, text.length() - 1));
         }
         return uri;
     }
@@ -164,6 +194,22 @@ final class Scalars {
         if (!SiteConfig.BALANCERS.contains(text)) {
             throw new IllegalArgumentException(quote(text) + " is not a balancer (expected: one of "
                     + String.join(", ", SiteConfig.BALANCERS) + ")");
+        }
+        return text;
+    }
+
+    static String parseLogKind(String text) {
+        if (!PurgeLogConfig.KINDS.contains(text)) {
+            throw new IllegalArgumentException(quote(text) + " is not a purge log kind (expected: one of "
+                    + String.join(", ", PurgeLogConfig.KINDS) + ")");
+        }
+        return text;
+    }
+
+    static String parseStreamName(String text) {
+        if (!STREAM_NAME.matcher(text).matches()) {
+            throw new IllegalArgumentException(quote(text)
+                    + " is not a stream name (expected: letters, digits, '-' or '_', at most 64, e.g. STRATA_PURGE)");
         }
         return text;
     }

@@ -175,6 +175,37 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void natsServerMustBeANatsUrlWithoutAPassword() {
+        assertRejected(
+                "purge-api:\n  log:\n    nats:\n      servers: [http://127.0.0.1:4222]\n",
+                "strata.yaml:4: purge-api.log.nats.servers[0]: \"http://127.0.0.1:4222\" is not a NATS URL"
+                        + " (expected: e.g. nats://127.0.0.1:4222 or tls://nats.example.com:4222)");
+        assertRejected(
+                "purge-api:\n  log:\n    nats:\n      servers: [nats://ops:secret@127.0.0.1:4222]\n",
+                "strata.yaml:4: purge-api.log.nats.servers[0]: \"nats://ops:secret@127.0.0.1:4222\" has a user or"
+                        + " password (expected: none; use purge-api.log.nats.credentials)");
+        assertRejected(
+                "purge-api:\n  log:\n    nats:\n      servers: []\n",
+                "strata.yaml:4: purge-api.log.nats.servers: empty (expected: at least one NATS URL, e.g."
+                        + " [nats://127.0.0.1:4222])");
+    }
+
+    @Test
+    void unknownPurgeLogKindAndBadStreamName() {
+        assertRejected(
+                "purge-api:\n  log:\n    kind: kafka\n",
+                "strata.yaml:3: purge-api.log.kind: \"kafka\" is not a purge log kind (expected: one of rocksdb,"
+                        + " nats)");
+        assertRejected(
+                "purge-api:\n  log:\n    nats:\n      stream: strata.purge\n",
+                "strata.yaml:4: purge-api.log.nats.stream: \"strata.purge\" is not a stream name (expected:"
+                        + " letters, digits, '-' or '_', at most 64, e.g. STRATA_PURGE)");
+        assertRejected(
+                "purge-api:\n  log:\n    nats:\n      replicas: 7\n",
+                "strata.yaml:4: purge-api.log.nats.replicas: \"7\" is out of range (expected: 1 to 5)");
+    }
+
+    @Test
     void siteWithoutOriginsIsMissingARequiredValue() {
         assertRejected(
                 """

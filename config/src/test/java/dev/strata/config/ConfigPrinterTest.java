@@ -50,7 +50,14 @@ class ConfigPrinterTest {
                                         Duration.ZERO))),
                 new WafConfig(true, List.of("10.0.0.0/8", "2001:db8::/32"), List.of("0.0.0.0/0")),
                 new RateLimitConfig(true, 1e-3, 1),
-                new PurgeApiConfig(ListenAddress.of("localhost", 0), Path.of("purge: log")),
+                new PurgeApiConfig(ListenAddress.of("localhost", 0), Path.of("purge: log"))
+                        .withLog(PurgeLogConfig.nats(new NatsLogConfig(
+                                List.of(URI.create("tls://[::1]:4223"), URI.create("nats://nats-2.example.com:4222")),
+                                "strata-purge_2",
+                                3,
+                                List.of(Path.of("/etc/strata/purge: api.creds")),
+                                Duration.ofMillis(2500),
+                                Duration.ofSeconds(90)))),
                 new AdminConfig(false, ListenAddress.of("127.0.0.1", 9091)),
                 new OriginConfig(
                         ListenAddress.of("127.0.0.1", 8001), Path.of("."), "public, max-age=\"60\" # not a comment"));

@@ -2,6 +2,7 @@ package dev.strata.dist;
 
 import dev.strata.cache.store.CacheStorageException;
 import dev.strata.config.ConfigException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -63,6 +64,9 @@ public final class Main implements Runnable {
             return message.startsWith("cannot listen")
                     ? message + " (is another process using the port?)"
                     : "cannot listen: " + message;
+        }
+        if (failure instanceof UncheckedIOException) {
+            return "cannot start: " + message; // names what could not be opened or reached
         }
         return "cannot start: " + failure;
     }

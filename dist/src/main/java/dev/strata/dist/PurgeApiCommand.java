@@ -13,10 +13,12 @@ import picocli.CommandLine.Option;
 @Command(
         name = "purge-api",
         mixinStandardHelpOptions = true,
-        description = "Run the purge API and its durable purge log (docs/purge.md).",
+        description = "Run the purge API and its durable purge log: embedded (RocksDB) or on NATS JetStream,"
+                + " shared by several replicas (docs/purge.md).",
         footerHeading = "%nExamples:%n",
         footer = {
             "  strata purge-api --config strata.yaml",
+            "  strata purge-api --config replica.yaml   # purge-api.log.kind: nats, one stream for every replica",
             "  curl -H 'Authorization: Bearer TOKEN' -d '{\"tags\":[\"catalog\"]}' http://127.0.0.1:8090/v1/purge",
             "  curl http://127.0.0.1:8090/openapi.json"
         })

@@ -30,6 +30,11 @@ record Problem(int status, String title, String detail, String field) {
         return new Problem(403, "Forbidden", detail, "");
     }
 
+    /** The purge log cannot be reached: worth a retry ({@code Retry-After: 1}). */
+    static Problem unavailable(String detail) {
+        return new Problem(503, "Service Unavailable", detail, "");
+    }
+
     ObjectNode toJson() {
         ObjectNode node = PurgeJson.object();
         node.put("type", "about:blank");
@@ -49,6 +54,8 @@ record Problem(int status, String title, String detail, String field) {
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         if (status == 401) {
             exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer realm=\"strata-purge\"");
+        } else if (status == 503) {
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, 1);
         }
         exchange.getResponseSender().send(ByteBuffer.wrap(PurgeJson.bytes(toJson())));
     }

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * served at {@code /openapi.json}):
  *
  * <ul>
+ *   <li>{@code GET /healthz}: 200, or 503 while the log cannot be reached;
  *   <li>{@code POST /v1/purge}: appends a purge to the log, answers 202 with its id and sequence
  *       number; an {@code Idempotency-Key} seen before answers the same purge again;
  *   <li>{@code GET /v1/purge/{id}}: the purge and, per node, {@code applied}, {@code pending} or
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * <p>Operators authenticate with bearer tokens scoped by site and action ({@link Tokens}); errors
  * are problem documents (RFC 9457). The operators' endpoints share one rate limit; the nodes'
  * endpoints are not limited and not authenticated (the listener is private). Storage work runs on
- * Undertow's worker threads, never on an I/O thread.
+ * Undertow's worker threads, never on an I/O thread; a log that cannot be reached answers 503 (a
+ * problem document with {@code Retry-After}).
  */
 public final class PurgeApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PurgeApiServer.class);
@@ -104,11 +106,11 @@ public final class PurgeApiServer implements AutoCloseable {
         this.rateLimiter = new RateLimiter(config.requestsPerSecond(), System::nanoTime);
         this.openApi = openApiDocument();
         Map<String, HttpHandler> handlers = Map.of(
-                "GET /healthz", PurgeApiServer::health,
+                "GET /healthz", this::health,
                 "GET /openapi.json", this::openApi,
-                "POST /v1/purge", limited(this::purge),
-                "GET /v1/purge/{id}", limited(this::status),
-                "GET /v1/nodes", limited(this::nodes),
+                "POST /v1/purge", limited(onWorker(this::purge)),
+                "GET /v1/purge/{id}", limited(onWorker(this::status)),
+                "GET /v1/nodes", limited(onWorker(this::nodes)),
                 "POST /v1/nodes/{name}/applied", this::applied,
                 "GET /v1/log", this::readLog);
         RoutingHandler routing = new RoutingHandler()
@@ -153,14 +155,17 @@ public final class PurgeApiServer implements AutoCloseable {
     }
 
     /**
-     * Opens the purge log in {@code config.dir()} ({@link RocksPurgeLog}) and starts listening.
+     * Opens the purge log {@code config.log()} names ({@link RocksPurgeLog} in {@code config.dir()},
+     * or {@link JetStreamPurgeLog}) and starts listening.
      *
      * @param sites the sites purges may name (a site-scoped token purges only its sites' hosts)
      * @throws IllegalStateException when the address cannot be bound, naming it and the cause
-     * @throws UncheckedIOException when the log cannot be opened
+     * @throws UncheckedIOException when the log cannot be opened, naming its directory or its servers
      */
     public static PurgeApiServer start(PurgeApiConfig config, List<SiteConfig> sites, Clock clock) {
-        RocksPurgeLog purgeLog = RocksPurgeLog.open(config.dir(), clock, config.retainEntries(), config.retention());
+        PurgeLog purgeLog = config.log().isNats()
+                ? JetStreamPurgeLog.open(config.log().nats(), clock, config.retainEntries(), config.retention())
+                : RocksPurgeLog.open(config.dir(), clock, config.retainEntries(), config.retention());
         return start(config, sites, clock, purgeLog);
     }
 
@@ -169,9 +174,9 @@ public final class PurgeApiServer implements AutoCloseable {
         try {
             PurgeApiServer server = new PurgeApiServer(config, sites, clock, purgeLog);
             log.info(
-                    "purge-api listening on {} (log {}, {} tokens)",
+                    "purge-api listening on {} (log: {}, {} tokens)",
                     server.uri,
-                    config.dir(),
+                    purgeLog,
                     config.tokens().size());
             return server;
         } catch (RuntimeException e) {
@@ -189,6 +194,50 @@ public final class PurgeApiServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Runs {@code handler} on a worker thread (the log may block); a log that cannot be reached
+     * answers 503 instead of a stack trace.
+     */
+    private static HttpHandler onWorker(HttpHandler handler) {
+        return new HttpHandler() {
+            @Override
+            public void handleRequest(HttpServerExchange exchange) throws Exception {
+                if (exchange.isInIoThread()) {
+                    exchange.dispatch(this);
+                    return;
+                }
+                try {
+                    handler.handleRequest(exchange);
+                } catch (UncheckedIOException e) {
+                    unavailable(exchange, e);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "onWorker(" + handler + ")";
+            }
+        };
+    }
+
+    /** Answers 503: the purge log failed with {@code failure}. */
+    private static void unavailable(HttpServerExchange exchange, UncheckedIOException failure) {
+        log.warn(
+                "{} {}: the purge log is unavailable: {}",
+                exchange.getRequestMethod(),
+                exchange.getRequestPath(),
+                failure.getMessage());
+        if (exchange.isResponseStarted()) {
+            exchange.endExchange();
+            return;
+        }
+        String detail = "the purge log is unavailable: " + failure.getMessage();
+        if (exchange.getRequestMethod().equalToString("POST")) {
+            detail += " (the purge may or may not have been accepted: repeat it with the same Idempotency-Key)";
+        }
+        Problem.unavailable(detail).send(exchange);
     }
 
     // ---- operators' endpoints
@@ -231,11 +280,8 @@ public final class PurgeApiServer implements AutoCloseable {
         return token;
     }
 
+    /** On a worker thread: reads the body and appends to the log. */
     private void purge(HttpServerExchange exchange) throws IOException {
-        if (exchange.isInIoThread()) {
-            exchange.dispatch(this::purge); // reads the body and writes RocksDB: a worker thread
-            return;
-        }
         Optional<PurgeTokenConfig> authorized = authorize(exchange, "purge");
         if (authorized.isEmpty()) {
             return;
@@ -296,11 +342,8 @@ public final class PurgeApiServer implements AutoCloseable {
         sendJson(exchange, answer);
     }
 
+    /** On a worker thread: reads the log. */
     private void status(HttpServerExchange exchange) {
-        if (exchange.isInIoThread()) {
-            exchange.dispatch(this::status);
-            return;
-        }
         Optional<PurgeTokenConfig> token = authorize(exchange, "read");
         if (token.isEmpty()) {
             return;
@@ -348,6 +391,7 @@ public final class PurgeApiServer implements AutoCloseable {
         sendJson(exchange, answer);
     }
 
+    /** On a worker thread: reads the log. */
     private void nodes(HttpServerExchange exchange) {
         if (authorize(exchange, "read").isEmpty()) {
             return;
@@ -431,7 +475,7 @@ public final class PurgeApiServer implements AutoCloseable {
                     .send(exchange);
             return;
         }
-        exchange.dispatch(ex -> answerLog(ex, query, true)); // RocksDB reads: a worker thread
+        exchange.dispatch(ex -> answerLog(ex, query, true)); // the log may block: a worker thread
     }
 
     private static long longParameter(HttpServerExchange exchange, String name, long otherwise) {
@@ -451,13 +495,24 @@ public final class PurgeApiServer implements AutoCloseable {
         }
     }
 
-    /** Answers with the entries after {@code query.after()}, or parks the exchange when there are none yet. */
+    /**
+     * Answers with the entries after {@code query.after()}, or parks the exchange when there are none
+     * yet; on a worker thread.
+     */
     private void answerLog(HttpServerExchange exchange, LogQuery query, boolean mayPark) {
-        long last = purgeLog.lastSeq();
-        List<PurgeEntry> entries = purgeLog.after(query.after(), query.limit());
-        // Read after the entries: retention may trim between the two reads, and an oldest kept
-        // sequence from before the trim would hide the gap from the follower.
-        long oldest = purgeLog.oldestSeq();
+        long last;
+        List<PurgeEntry> entries;
+        long oldest;
+        try {
+            last = purgeLog.lastSeq();
+            entries = purgeLog.after(query.after(), query.limit());
+            // Read after the entries: retention may trim between the two reads, and an oldest kept
+            // sequence from before the trim would hide the gap from the follower.
+            oldest = purgeLog.oldestSeq();
+        } catch (UncheckedIOException e) {
+            unavailable(exchange, e);
+            return;
+        }
         if (entries.isEmpty() && mayPark && query.waitMillis() > 0 && parked.size() < MAX_PARKED) {
             Parked waiter = new Parked(exchange, query);
             // Parked until an append or the wait's end; no thread is held meanwhile.
@@ -508,10 +563,17 @@ public final class PurgeApiServer implements AutoCloseable {
 
     // ---- the rest
 
-    private static void health(HttpServerExchange exchange) {
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-        exchange.getResponseSender().send("{\"status\":\"ok\"}\n");
+    /** 200 while the log can be reached, 503 while this replica is cut off from it; on the I/O thread. */
+    private void health(HttpServerExchange exchange) {
+        ObjectNode answer = PurgeJson.object();
+        if (purgeLog.available()) {
+            answer.put("status", "ok");
+        } else {
+            exchange.setStatusCode(503);
+            answer.put("status", "unavailable");
+            answer.put("detail", "the purge log cannot be reached: " + purgeLog);
+        }
+        sendJson(exchange, answer);
     }
 
     private void openApi(HttpServerExchange exchange) {

@@ -35,20 +35,48 @@ public final class PurgeJson {
     public static ObjectNode toJson(PurgeEntry entry) {
         ObjectNode node = object();
         node.put("seq", entry.seq());
-        node.put("id", entry.id());
-        node.put("time", Instant.ofEpochMilli(entry.timeMillis()).toString());
-        node.put("timeMillis", entry.timeMillis());
-        node.put("by", entry.by());
-        if (!entry.idempotencyKey().isEmpty()) {
-            node.put("idempotencyKey", entry.idempotencyKey());
+        return putFields(node, entry.id(), entry.timeMillis(), entry.by(), entry.idempotencyKey(), entry.request());
+    }
+
+    /**
+     * An entry's JSON without its sequence number, for a log that numbers entries as it stores them
+     * ({@link JetStreamPurgeLog}: the stream's sequence is the entry's); read back with {@link
+     * #fromJson(JsonNode, long)}.
+     */
+    static ObjectNode unsequenced(String id, long timeMillis, String by, String idempotencyKey, PurgeRequest request) {
+        return putFields(object(), id, timeMillis, by, idempotencyKey, request);
+    }
+
+    private static ObjectNode putFields(
+            ObjectNode node, String id, long timeMillis, String by, String idempotencyKey, PurgeRequest request) {
+        node.put("id", id);
+        node.put("time", Instant.ofEpochMilli(timeMillis).toString());
+        node.put("timeMillis", timeMillis);
+        node.put("by", by);
+        if (!idempotencyKey.isEmpty()) {
+            node.put("idempotencyKey", idempotencyKey);
         }
-        node.put("kind", entry.request().kind().field());
+        node.put("kind", request.kind().field());
         ArrayNode targets = node.putArray("targets");
-        entry.request().targets().forEach(targets::add);
-        node.put("soft", entry.request().soft());
+        request.targets().forEach(targets::add);
+        node.put("soft", request.soft());
         ArrayNode sites = node.putArray("sites");
-        entry.request().sites().forEach(sites::add);
+        request.sites().forEach(sites::add);
         return node;
+    }
+
+    /**
+     * The entry with sequence number {@code seq} that a JSON object written by {@link #unsequenced}
+     * (or {@link #toJson}, whose sequence number it replaces) holds. Sets {@code seq} in {@code
+     * node}, which callers parse for this call alone.
+     *
+     * @throws IllegalArgumentException naming what is missing or wrong
+     */
+    static PurgeEntry fromJson(JsonNode node, long seq) {
+        if (!(node instanceof ObjectNode object)) {
+            throw new IllegalArgumentException("entry: " + node + " (expected: a JSON object)");
+        }
+        return fromJson(object.put("seq", seq));
     }
 
     /**

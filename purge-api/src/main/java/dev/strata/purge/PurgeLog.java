@@ -11,8 +11,10 @@ import java.util.Optional;
  * cache as stale.
  *
  * <p>Implementations are thread-safe; every method may block on storage (never call one on an I/O
- * thread). {@link RocksPurgeLog} is the embedded default; a replicated one (issue #6 names NATS
- * JetStream) can replace it behind this interface.
+ * thread) and throws {@link java.io.UncheckedIOException} when the storage cannot be read or
+ * written. {@link RocksPurgeLog} is the embedded default, for one purge API process; {@link
+ * JetStreamPurgeLog} keeps the log on a NATS JetStream stream that several purge API processes
+ * share (docs/adr/0008-purge-log-on-jetstream.md).
  */
 public interface PurgeLog extends AutoCloseable {
     /** What {@link #append} did. */
@@ -20,10 +22,13 @@ public interface PurgeLog extends AutoCloseable {
 
     /**
      * Appends a purge, durably, before returning; or, when {@code idempotencyKey} is not empty and
-     * an entry was made with it, returns that entry instead ({@code repeated}).
+     * an entry made with it is still kept, returns that entry instead ({@code repeated}), also when
+     * another process sharing the log made it.
      *
      * @param by the token's name
      * @param idempotencyKey the client's key, namespaced by token; empty for none
+     * @throws java.io.UncheckedIOException when the storage cannot be reached in time; the entry may
+     *     or may not have been appended (a repeat with the same key is safe)
      */
     Appended append(PurgeRequest request, String by, String idempotencyKey);
 
@@ -39,7 +44,18 @@ public interface PurgeLog extends AutoCloseable {
     /** The sequence number of the oldest entry kept; {@code lastSeq() + 1} when none is kept. */
     long oldestSeq();
 
-    /** Registers {@code listener} to run (on the appending thread, quickly) after every append. */
+    /**
+     * Whether the log can be reached now, as far as it knows without asking its storage: false while
+     * a replicated log is disconnected from its servers. Cheap, never blocks; any thread.
+     */
+    default boolean available() {
+        return true;
+    }
+
+    /**
+     * Registers {@code listener} to run after every append, also one made by another process sharing
+     * the log, on the appending thread or one of the log's own; it must return quickly.
+     */
     void onAppend(Runnable listener);
 
     @Override

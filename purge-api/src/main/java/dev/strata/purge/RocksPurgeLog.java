@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>An append is one synchronous write batch (fsync'ed write-ahead log): it is on disk before the
- * API answers 202. Appends are serialized by a lock; reads run concurrently. Retention: after each
- * append (and at open) the oldest entries go while there are more than {@code retainEntries} or
- * while the oldest is older than {@code retention}, with their id and idempotency keys.
+ * API answers 202. Appends are serialized by a lock; reads run concurrently. Retention: before and
+ * after each append (and at open) the oldest entries go while there are more than {@code
+ * retainEntries} or while the oldest is older than {@code retention}, with their id and idempotency
+ * keys.
  */
 public final class RocksPurgeLog implements PurgeLog {
     private static final Logger log = LoggerFactory.getLogger(RocksPurgeLog.class);
@@ -131,6 +132,7 @@ public final class RocksPurgeLog implements PurgeLog {
         Appended appended;
         synchronized (appendLock) {
             checkOpen();
+            trim(); // a key whose entry has aged out is no longer known
             if (!idempotencyKey.isEmpty()) {
                 PurgeEntry earlier = bySeqKey(textKey(KEY, idempotencyKey));
                 if (earlier != null) {
