@@ -3,6 +3,7 @@ package dev.strata.config;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,11 +13,17 @@ import java.util.List;
  *     as {@code ams} for an edge)
  * @param purgeApi the purge API whose log this edge or shield follows: at most one URL; empty for
  *     none (the node then applies no purges)
+ * @param drainTimeout how long a stopping edge or shield lets requests in flight finish before it
+ *     closes their connections; 0 closes them at once
  */
-public record NodeConfig(String name, List<URI> purgeApi) {
+public record NodeConfig(String name, List<URI> purgeApi, Duration drainTimeout) {
+    /** The default {@link #drainTimeout}. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
     public NodeConfig {
         requireNonNull(name, "name");
         purgeApi = List.copyOf(purgeApi);
+        requireNonNull(drainTimeout, "drainTimeout");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
             throw new IllegalArgumentException(
                     "name: \"" + name + "\" (expected: letters, digits, '.', '_' or '-', at most 63)");
@@ -24,6 +31,14 @@ public record NodeConfig(String name, List<URI> purgeApi) {
         if (purgeApi.size() > 1) {
             throw new IllegalArgumentException("purgeApi: " + purgeApi + " (expected: at most one URL)");
         }
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drainTimeout: " + drainTimeout + " (expected: >= 0)");
+        }
+    }
+
+    /** A node with the default drain timeout. */
+    public NodeConfig(String name, List<URI> purgeApi) {
+        this(name, purgeApi, DEFAULT_DRAIN_TIMEOUT);
     }
 
     /** A node named {@code name} that follows no purge API. */
