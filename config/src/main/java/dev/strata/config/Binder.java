@@ -268,7 +268,8 @@ final class Binder {
         return mapping.at().error(path, message);
     }
 
-    private static Object read(RecordComponent component, Object record) {
+    /** The value of {@code component} in {@code record}. */
+    static Object read(RecordComponent component, Object record) {
         try {
             return component.getAccessor().invoke(record);
         } catch (ReflectiveOperationException e) {

@@ -72,9 +72,9 @@ class ConfigPrinterTest {
         String rendered = ConfigPrinter.render(StrataConfig.defaults());
 
         assertThat(rendered)
-                .startsWith(
-                        "node:\n  name: strata\n  purge-api: []\n  io-threads: 0\nedge:\n  listen: 127.0.0.1:8080\n  shields: []\n"
-                                + "  shield-balancer: consistent-hash\n  shield-health-check:\n    enabled: true\n")
+                .startsWith("node:\n  name: strata\n  purge-api: []\n  io-threads: 0\n  drain-timeout: 30s\nedge:\n"
+                        + "  listen: 127.0.0.1:8080\n  shields: []\n"
+                        + "  shield-balancer: consistent-hash\n  shield-health-check:\n    enabled: true\n")
                 .contains("    max-object-size: 64MiB\n")
                 .contains("    connect-timeout: 2s\n")
                 .contains("sites: []\n")

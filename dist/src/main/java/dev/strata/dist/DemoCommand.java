@@ -33,9 +33,10 @@ final class DemoCommand implements Callable<Integer> {
                     new picocli.CommandLine(this),
                     "--base-port: " + basePort + " (expected: 0, or 1 to " + (65535 - 15) + ")");
         }
-        Demo demo = Demo.start(basePort, Clock.systemUTC());
+        UntilStopped until = UntilStopped.install();
+        Demo demo = until.starting(() -> Demo.start(basePort, Clock.systemUTC()));
         Terminal.out().print(demo.banner());
         Terminal.out().flush();
-        return UntilStopped.run(demo);
+        return until.run(demo);
     }
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
             "              --cache-dir /var/cache/strata --name ams",
             "  strata edge --config /etc/strata/strata.yaml",
             "",
-            "Flags override the config file; see docs/configuration.md."
+            "Flags override the config file; see docs/configuration.md. SIGHUP reloads the file (the flags",
+            "still on top); SIGTERM or Ctrl-C drains and stops (exit status 0); see docs/operations.md."
         })
 final class EdgeCommand implements Callable<Integer> {
     @Mixin
@@ -54,15 +55,18 @@ final class EdgeCommand implements Callable<Integer> {
                 .load(node.config);
     }
 
+    /** Starts the edge; a reload reads the file again, with these flags on top. */
     ProxyNode start(Clock clock) {
-        return EdgeServer.start(configuration(), clock);
+        return EdgeServer.start(this::configuration, clock);
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        ProxyNode node = start(Clock.systemUTC());
+        UntilStopped until = UntilStopped.install();
+        ProxyNode node = until.starting(() -> start(Clock.systemUTC()));
         Terminal.out().println("edge " + node.name() + " " + node.uri());
         node.adminUri().ifPresent(admin -> Terminal.out().println("admin " + node.name() + " " + admin));
-        return UntilStopped.run(node);
+        Terminal.out().flush();
+        return until.run(node, node::reload);
     }
 }

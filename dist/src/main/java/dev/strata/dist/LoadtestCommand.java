@@ -216,10 +216,11 @@ final class LoadtestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (serveOrigin) {
-            TestOrigin server = TestOrigin.start(originMode());
+            UntilStopped until = UntilStopped.install();
+            TestOrigin server = until.starting(() -> TestOrigin.start(originMode()));
             Terminal.out().println("origin test " + server.uri());
             Terminal.out().flush();
-            return UntilStopped.run(server);
+            return until.run(server);
         }
         Duration runFor = duration("--duration", duration);
         Duration perRequest = duration("--timeout", timeout);

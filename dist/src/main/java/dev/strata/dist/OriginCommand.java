@@ -1,5 +1,6 @@
 package dev.strata.dist;
 
+import dev.strata.config.OriginConfig;
 import dev.strata.origin.OriginServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,13 +41,15 @@ final class OriginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        OriginServer origin = OriginServer.start(new Flags()
+        OriginConfig loaded = new Flags()
                 .set("origin.listen", listen)
                 .set("origin.dir", dir)
                 .set("origin.cache-control", cacheControl)
                 .load(config)
-                .origin());
+                .origin();
+        UntilStopped until = UntilStopped.install();
+        OriginServer origin = until.starting(() -> OriginServer.start(loaded));
         Terminal.out().println("origin origin " + origin.uri());
-        return UntilStopped.run(origin);
+        return until.run(origin);
     }
 }

@@ -34,8 +34,10 @@ final class PurgeApiCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         StrataConfig loaded = new Flags().set("purge-api.listen", listen).load(config);
-        PurgeApiServer server = PurgeApiServer.start(loaded.purgeApi(), loaded.sites(), Clock.systemUTC());
+        UntilStopped until = UntilStopped.install();
+        PurgeApiServer server =
+                until.starting(() -> PurgeApiServer.start(loaded.purgeApi(), loaded.sites(), Clock.systemUTC()));
         Terminal.out().println("purge-api purge-api " + server.uri());
-        return UntilStopped.run(server);
+        return until.run(server);
     }
 }

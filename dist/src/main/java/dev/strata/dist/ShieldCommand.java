@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
             "  strata shield --listen 0.0.0.0:8070 --origin http://10.0.1.1,http://10.0.1.2 \\",
             "                --cache-dir /var/cache/strata-shield --name shield-fra",
             "",
-            "Flags override the config file; see docs/configuration.md."
+            "Flags override the config file; see docs/configuration.md. SIGHUP reloads the file (the flags",
+            "still on top); SIGTERM or Ctrl-C drains and stops (exit status 0); see docs/operations.md."
         })
 final class ShieldCommand implements Callable<Integer> {
     @Mixin
@@ -41,9 +42,11 @@ final class ShieldCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ProxyNode node = ShieldServer.start(configuration(), Clock.systemUTC());
+        UntilStopped until = UntilStopped.install();
+        ProxyNode node = until.starting(() -> ShieldServer.start(this::configuration, Clock.systemUTC()));
         Terminal.out().println("shield " + node.name() + " " + node.uri());
         node.adminUri().ifPresent(admin -> Terminal.out().println("admin " + node.name() + " " + admin));
-        return UntilStopped.run(node);
+        Terminal.out().flush();
+        return until.run(node, node::reload);
     }
 }

@@ -5,26 +5,33 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import java.util.function.Supplier;
 
 /**
  * The first step: rejects requests beyond the admission limits before they cost anything. Undertow
  * itself answers malformed HTTP and oversized header blocks with 400 and bodies past the limit
  * with 413 (the server options are set from the same {@link LimitsConfig}); this handler adds the
- * checks that need the parsed request. Cheap CPU work only: runs on the I/O thread.
+ * checks that need the parsed request. The limits are read once per request, so a reload applies
+ * them to the next request, on connections already open too (the body limit is set per request).
+ * Cheap CPU work only: runs on the I/O thread.
  */
 final class AdmissionHandler implements HttpHandler {
-    private final LimitsConfig limits;
+    private final Supplier<LimitsConfig> currentLimits;
     private final Responses responses;
     private final HttpHandler next;
 
-    AdmissionHandler(LimitsConfig limits, Responses responses, HttpHandler next) {
-        this.limits = limits;
+    AdmissionHandler(Supplier<LimitsConfig> limits, Responses responses, HttpHandler next) {
+        this.currentLimits = limits;
         this.responses = responses;
         this.next = next;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        LimitsConfig limits = currentLimits.get();
+        if (exchange.isRequestChannelAvailable()) {
+            exchange.setMaxEntitySize(limits.maxBodySize().bytes());
+        }
         long uriLength =
                 exchange.getRequestURI().length() + exchange.getQueryString().length();
         if (uriLength > limits.maxUriLength().bytes()) {

@@ -9,6 +9,7 @@ import dev.strata.purge.PurgeFollower;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +26,12 @@ final class CachePurges implements PurgeFollower.Target {
     private static final List<String> SCHEMES = List.of("http", "https");
 
     private final TieredCache cache;
-    private final Router router;
+    /** The node's router now (a reload may change the sites' key policies). */
+    private final Supplier<Router> router;
+
     private final Clock clock;
 
-    CachePurges(TieredCache cache, Router router, Clock clock) {
+    CachePurges(TieredCache cache, Supplier<Router> router, Clock clock) {
         this.cache = cache;
         this.router = router;
         this.clock = clock;
@@ -84,7 +87,7 @@ final class CachePurges implements PurgeFollower.Target {
     private void purgeUrl(String target, long now, boolean soft) {
         URI url = URI.create(target);
         String host = String.valueOf(url.getHost());
-        Route route = router.select(host);
+        Route route = router.get().select(host);
         KeyPolicy policy = route == null ? KeyPolicy.defaults() : route.keyPolicy();
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         String query = url.getRawQuery() == null ? "" : url.getRawQuery();

@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ final class FetchHandler implements HttpHandler {
     private final long maxObjectBytes;
     private final Clock clock;
     private final Responses responses;
-    private final ByteSize maxBodySize;
+    private final Supplier<ByteSize> maxBodySize;
     private final AtomicLong upstreamFailures = new AtomicLong();
 
     FetchHandler(
@@ -70,7 +71,7 @@ final class FetchHandler implements HttpHandler {
             long maxObjectBytes,
             Clock clock,
             Responses responses,
-            ByteSize maxBodySize) {
+            Supplier<ByteSize> maxBodySize) {
         this.client = client;
         this.writer = writer;
         this.maxObjectBytes = maxObjectBytes;
@@ -86,7 +87,7 @@ final class FetchHandler implements HttpHandler {
         } else {
             exchange.getRequestReceiver().receiveFullBytes(this::forward, (ex, e) -> {
                 if (e instanceof RequestTooBigException) {
-                    responses.error(ex, 413, "Content Too Large (limit " + maxBodySize + ")");
+                    responses.error(ex, 413, "Content Too Large (limit " + maxBodySize.get() + ")");
                 } else {
                     IoUtils.safeClose(ex.getConnection()); // the client went away mid-body
                 }

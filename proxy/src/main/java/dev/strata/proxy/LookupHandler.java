@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,7 +42,9 @@ import org.jspecify.annotations.Nullable;
  * first one stored; their answer says {@code collapsed} in {@code Cache-Status}.
  */
 final class LookupHandler implements HttpHandler {
-    private final Router router;
+    /** The node's router now: read once per request, whose route then serves it to the end. */
+    private final Supplier<Router> router;
+
     private final TieredCache cache;
     private final DiskLanes diskExecutor;
     private final Clock clock;
@@ -52,7 +55,7 @@ final class LookupHandler implements HttpHandler {
     private final HttpHandler next;
 
     LookupHandler(
-            Router router,
+            Supplier<Router> router,
             TieredCache cache,
             DiskLanes diskExecutor,
             Clock clock,
@@ -84,7 +87,7 @@ final class LookupHandler implements HttpHandler {
 
     private void lookupMemory(HttpServerExchange exchange) throws Exception {
         String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
-        Route route = host == null ? null : router.select(host);
+        Route route = host == null ? null : router.get().select(host);
         if (host == null || route == null) {
             responses.error(exchange, 404, "Not Found (no site is configured for host " + host + ")");
             return;

@@ -10,9 +10,9 @@ import io.undertow.util.Methods;
 /**
  * Answers {@code GET} and {@code HEAD} of {@value HealthCheckConfig#NODE_HEALTH_PATH} itself, for
  * any host, with {@code 200 ok}: what an edge's health checks of its shields ask, so that a check
- * costs no cache lookup and never reaches an origin. While the node shuts down the graceful
- * shutdown handler in front answers 503 instead, and the checks see it go. Cheap CPU work only: runs
- * on the I/O thread.
+ * costs no cache lookup and never reaches an origin. Once the node drains its listening socket is
+ * closed (a check is refused) and {@link DrainHandler} answers 503 on connections still open, so the
+ * checks see it go. Cheap CPU work only: runs on the I/O thread.
  */
 final class NodeHealthHandler implements HttpHandler {
     private static final HttpString X_SERVED_BY = new HttpString("X-Served-By");

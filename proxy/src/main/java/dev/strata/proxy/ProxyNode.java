@@ -10,9 +10,15 @@ import dev.strata.cache.store.HeaderList;
 import dev.strata.cache.store.MemoryTier;
 import dev.strata.cache.store.TieredCache;
 import dev.strata.cache.store.UnavailableTier;
+import dev.strata.config.AdminConfig;
 import dev.strata.config.CacheConfig;
+import dev.strata.config.Durations;
+import dev.strata.config.EdgeConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
+import dev.strata.config.NodeConfig;
+import dev.strata.config.ShieldConfig;
+import dev.strata.config.StrataConfig;
 import dev.strata.config.UpstreamConfig;
 import dev.strata.purge.PurgeFollower;
 import dev.strata.upstream.HealthChecker;
@@ -21,17 +27,27 @@ import dev.strata.upstream.UpstreamPool;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Option;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
 
 /**
  * A running caching proxy node (an edge or a shield): an Undertow listener, its two-tier cache, the
@@ -40,9 +56,13 @@ import org.slf4j.LoggerFactory;
  * <p>The handler chain is node health ({@value dev.strata.config.HealthCheckConfig#NODE_HEALTH_PATH},
  * answered by the node itself) → admission → lookup (memory on the I/O thread, disk on the disk
  * executor) → fetch (async upstream). The node's {@link HealthChecker} checks the router's
- * {@linkplain Router#pools() pools} while it runs. {@link #close()} stops accepting, lets in-flight
- * requests finish up to a deadline, then closes the health checks, the upstream client and RocksDB
- * cleanly.
+ * {@linkplain Router#pools() pools} while it runs. {@link #close()} stops accepting (the listening
+ * socket closes, so new connections are refused), lets in-flight requests finish up to the drain
+ * timeout, then closes the connections left, the upstream client and RocksDB cleanly.
+ *
+ * <p>A node started with a {@link ReloadSource} reloads its configuration on {@link #reload()} (and
+ * {@code POST /reload} on its admin listener): routes, limits, upstream settings and the drain
+ * timeout are swapped atomically while it serves ({@link Reloader}; docs/adr/0010-reload-and-drain.md).
  *
  * <p>A node given a purge API ({@code node.purge-api}) applies the purges it missed while it was
  * down before it starts listening (up to {@link #CATCH_UP_TIMEOUT}; then it serves anyway and
@@ -52,7 +72,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProxyNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyNode.class);
-    private static final Duration DRAIN_DEADLINE = Duration.ofSeconds(30);
+    /** How long a stopping node waits for the disk work already queued before it closes RocksDB. */
+    private static final Duration DISK_WORK_DEADLINE = Duration.ofSeconds(30);
+    /** How long a stopping node waits for its listener's threads once it closed their connections. */
+    private static final Duration WORKER_STOP_DEADLINE = Duration.ofSeconds(10);
+
     private static final int DISK_QUEUE_PER_LANE = 1024;
     /** How long a starting node tries to apply the purges it missed before it serves anyway. */
     static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(10);
@@ -72,6 +96,7 @@ public final class ProxyNode implements AutoCloseable {
      * @param clock the clock for ages and freshness
      * @param purgeApi the purge API whose log the node follows (at most one); empty for none
      * @param admin where the admin listener listens; null for none
+     * @param drainTimeout how long {@link #close()} lets requests in flight finish
      * @param ioThreads the listener's I/O threads; 0 for one per CPU the process may use
      */
     public record Spec(
@@ -85,6 +110,7 @@ public final class ProxyNode implements AutoCloseable {
             Clock clock,
             List<URI> purgeApi,
             @Nullable ListenAddress admin,
+            Duration drainTimeout,
             int ioThreads) {
         public Spec {
             requireNonNull(role, "role");
@@ -96,6 +122,10 @@ public final class ProxyNode implements AutoCloseable {
             requireNonNull(router, "router");
             requireNonNull(clock, "clock");
             purgeApi = List.copyOf(purgeApi);
+            requireNonNull(drainTimeout, "drainTimeout");
+            if (drainTimeout.isNegative()) {
+                throw new IllegalArgumentException("drainTimeout: " + drainTimeout + " (expected: >= 0)");
+            }
         }
 
         /** A node without an admin listener. */
@@ -109,17 +139,133 @@ public final class ProxyNode implements AutoCloseable {
                 Router router,
                 Clock clock,
                 List<URI> purgeApi) {
-            this(role, name, listen, cache, limits, upstream, router, clock, purgeApi, null, 0);
+            this(
+                    role,
+                    name,
+                    listen,
+                    cache,
+                    limits,
+                    upstream,
+                    router,
+                    clock,
+                    purgeApi,
+                    null,
+                    NodeConfig.DEFAULT_DRAIN_TIMEOUT,
+                    0);
+        }
+
+        /**
+         * An edge as {@code config} describes it: the {@code edge} section, its shields or, without
+         * shields, its sites' origins ({@link Router#forEdge}), the node's name, purge API and drain
+         * timeout, and the admin listener when enabled.
+         *
+         * @throws dev.strata.config.ConfigException when there is nothing to fetch from
+         */
+        public static Spec forEdge(StrataConfig config, Clock clock) {
+            EdgeConfig edge = config.edge();
+            return of(
+                    "edge",
+                    config,
+                    edge.listen(),
+                    edge.cache(),
+                    edge.limits(),
+                    edge.upstream(),
+                    Router.forEdge(config),
+                    clock);
+        }
+
+        /**
+         * A shield as {@code config} describes it: the {@code shield} section in front of its sites'
+         * origins ({@link Router#forShield}), with the default limits, the node's name, purge API
+         * and drain timeout, and the admin listener when enabled.
+         *
+         * @throws dev.strata.config.ConfigException when no site with origins is configured
+         */
+        public static Spec forShield(StrataConfig config, Clock clock) {
+            ShieldConfig shield = config.shield();
+            return of(
+                    "shield",
+                    config,
+                    shield.listen(),
+                    shield.cache(),
+                    LimitsConfig.defaults(),
+                    shield.upstream(),
+                    Router.forShield(config),
+                    clock);
+        }
+
+        private static Spec of(
+                String role,
+                StrataConfig config,
+                ListenAddress listen,
+                CacheConfig cache,
+                LimitsConfig limits,
+                UpstreamConfig upstream,
+                Router router,
+                Clock clock) {
+            AdminConfig admin = config.admin();
+            return new Spec(
+                    role,
+                    config.node().name(),
+                    listen,
+                    cache,
+                    limits,
+                    upstream,
+                    router,
+                    clock,
+                    config.node().purgeApi(),
+                    admin.enabled() ? admin.listen() : null,
+                    config.node().drainTimeout(),
+                    config.node().ioThreads());
         }
 
         /** This spec with an admin listener on {@code address}. */
         public Spec withAdmin(ListenAddress address) {
-            return new Spec(role, name, listen, cache, limits, upstream, router, clock, purgeApi, address, ioThreads);
+            return new Spec(
+                    role,
+                    name,
+                    listen,
+                    cache,
+                    limits,
+                    upstream,
+                    router,
+                    clock,
+                    purgeApi,
+                    address,
+                    drainTimeout,
+                    ioThreads);
+        }
+
+        /** This spec with another drain timeout. */
+        public Spec withDrainTimeout(Duration timeout) {
+            return new Spec(
+                    role, name, listen, cache, limits, upstream, router, clock, purgeApi, admin, timeout, ioThreads);
+        }
+
+        /**
+         * This spec with what a reload changes taken from {@code next}: limits, upstream settings, the
+         * drain timeout, and {@code router}; the rest (what only a restart changes) as it is.
+         */
+        Spec reloaded(Spec next, Router newRouter) {
+            return new Spec(
+                    role,
+                    name,
+                    listen,
+                    cache,
+                    next.limits(),
+                    next.upstream(),
+                    newRouter,
+                    clock,
+                    purgeApi,
+                    admin,
+                    next.drainTimeout(),
+                    ioThreads);
         }
 
         /** This spec with {@code threads} I/O threads (0: one per CPU). */
-        public Spec withIoThreads(int threads) {
-            return new Spec(role, name, listen, cache, limits, upstream, router, clock, purgeApi, admin, threads);
+        Spec withIoThreads(int threads) {
+            return new Spec(
+                    role, name, listen, cache, limits, upstream, router, clock, purgeApi, admin, drainTimeout, threads);
         }
 
         /** A node that follows no purge API. */
@@ -136,37 +282,46 @@ public final class ProxyNode implements AutoCloseable {
         }
     }
 
+    /** As started; {@link #settings} holds what a reload changed since. */
     private final Spec spec;
+    /** The spec requests read now, swapped whole by {@link #reconfigure}. */
+    private final LiveSpec settings;
+
     private final TieredCache cache;
     private final RequestCollapser collapser;
     private final DiskLanes diskExecutor;
     private final UpstreamClient client;
     private final HealthChecker healthChecker;
     private final @Nullable PurgeFollower follower;
-    private final GracefulShutdownHandler graceful;
+    private final DrainHandler drain;
+    private final XnioWorker worker;
     private final Undertow undertow;
     private final URI uri;
-    private volatile boolean draining;
     private volatile @Nullable AdminListener admin;
+    private volatile @Nullable Reloader reloader;
 
     private ProxyNode(
             Spec spec,
+            LiveSpec settings,
             TieredCache cache,
             RequestCollapser collapser,
             DiskLanes diskExecutor,
             UpstreamClient client,
             HealthChecker healthChecker,
             @Nullable PurgeFollower follower,
-            GracefulShutdownHandler graceful,
+            DrainHandler drain,
+            XnioWorker worker,
             Undertow undertow) {
         this.spec = spec;
+        this.settings = settings;
         this.cache = cache;
         this.collapser = collapser;
         this.diskExecutor = diskExecutor;
         this.client = client;
         this.healthChecker = healthChecker;
         this.follower = follower;
-        this.graceful = graceful;
+        this.drain = drain;
+        this.worker = worker;
         this.undertow = undertow;
         InetSocketAddress bound =
                 (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
@@ -208,6 +363,15 @@ public final class ProxyNode implements AutoCloseable {
      * @throws IllegalStateException when the address cannot be bound, naming it and the cause
      */
     public static ProxyNode start(Spec spec) {
+        return start(spec, null);
+    }
+
+    /**
+     * Opens the cache and starts listening, like {@link #start(Spec)}, as a node that can {@link
+     * #reload()} its configuration from {@code source} (null for none).
+     */
+    public static ProxyNode start(Spec spec, @Nullable ReloadSource source) {
+        LiveSpec settings = new LiveSpec(spec);
         TieredCache cache = new TieredCache(
                 MemoryTier.create(spec.cache().memory().bytes()),
                 openDisk(spec),
@@ -220,7 +384,7 @@ public final class ProxyNode implements AutoCloseable {
         PurgeFollower follower = spec.purgeApi().isEmpty()
                 ? null
                 : PurgeFollower.create(
-                        spec.purgeApi().get(0), spec.name(), new CachePurges(cache, spec.router(), spec.clock()));
+                        spec.purgeApi().get(0), spec.name(), new CachePurges(cache, settings::router, spec.clock()));
         if (follower != null && !follower.catchUp(CATCH_UP_TIMEOUT)) {
             log.warn(
                     "{} {}: could not reach the purge API {} in {}; serving without the purges missed meanwhile"
@@ -249,7 +413,7 @@ public final class ProxyNode implements AutoCloseable {
                 new RequestCollapser(spec.cache().collapse().hitForPass(), System::nanoTime);
         long maxObjectBytes = spec.cache().maxObjectSize().bytes();
         HttpHandler lookup = new LookupHandler(
-                spec.router(),
+                settings::router,
                 cache,
                 diskExecutor,
                 spec.clock(),
@@ -257,44 +421,35 @@ public final class ProxyNode implements AutoCloseable {
                 new Revalidator(client, writer, maxObjectBytes),
                 collapser,
                 spec.cache().collapse(),
-                new FetchHandler(
-                        writer,
-                        client,
-                        maxObjectBytes,
-                        spec.clock(),
-                        responses,
-                        spec.limits().maxBodySize()));
+                new FetchHandler(writer, client, maxObjectBytes, spec.clock(), responses, () -> settings.limits()
+                        .maxBodySize()));
         if (follower != null && !edge) {
             lookup = new PurgeSeqGate(follower, PURGE_SEQ_WAIT, responses, lookup);
         }
-        HttpHandler chain = new NodeHealthHandler(spec.name(), new AdmissionHandler(spec.limits(), responses, lookup));
-        GracefulShutdownHandler graceful = new GracefulShutdownHandler(chain);
-        LimitsConfig limits = spec.limits();
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(spec.listen().port(), spec.listen().host())
+        HttpHandler chain =
+                new NodeHealthHandler(spec.name(), new AdmissionHandler(settings::limits, responses, lookup));
+        DrainHandler drain = new DrainHandler(responses, chain);
+        XnioWorker worker = worker(
+                spec.role() + "-" + spec.name(),
                 // One per CPU, like nginx's worker_processes auto; Undertow's own default is at least
                 // two, which on one CPU only makes the I/O threads take turns.
-                .setIoThreads(
-                        spec.ioThreads() > 0
-                                ? spec.ioThreads()
-                                : Runtime.getRuntime().availableProcessors())
-                // Twice the configured limits, so AdmissionHandler answers 431 naming the limit;
-                // beyond that Undertow's parser answers 400.
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, (int)
-                        Math.min(Integer.MAX_VALUE, 2 * limits.maxHeaderSize().bytes()))
-                .setServerOption(UndertowOptions.MAX_HEADERS, Math.max(200, 2 * limits.maxHeaders()))
-                .setServerOption(
-                        UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodySize().bytes())
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
-                .setHandler(graceful)
-                .build();
+                spec.ioThreads() > 0 ? spec.ioThreads() : Runtime.getRuntime().availableProcessors());
+        Undertow.Builder builder = Undertow.builder()
+                .addHttpListener(spec.listen().port(), spec.listen().host())
+                .setWorker(worker)
+                .setHandler(drain);
+        OptionMap options = serverOptions(spec.limits());
+        for (Option<?> option : options) {
+            setServerOption(builder, options, option);
+        }
+        Undertow undertow = builder.build();
         try {
             undertow.start();
         } catch (RuntimeException e) {
             if (follower != null) {
                 follower.close();
             }
+            worker.shutdownNow();
             client.close();
             diskExecutor.shutdownNow();
             cache.close();
@@ -313,19 +468,27 @@ public final class ProxyNode implements AutoCloseable {
             follower.start();
         }
         ProxyNode node = new ProxyNode(
-                spec, cache, collapser, diskExecutor, client, healthChecker, follower, graceful, undertow);
+                spec,
+                settings,
+                cache,
+                collapser,
+                diskExecutor,
+                client,
+                healthChecker,
+                follower,
+                drain,
+                worker,
+                undertow);
+        Reloader reloader = source == null ? null : new Reloader(node, spec.role(), source);
+        node.reloader = reloader;
         ListenAddress adminAddress = spec.admin();
         if (adminAddress != null) {
             AdminListener listener;
             try {
                 listener = AdminListener.start(
                         adminAddress,
-                        new Readiness(
-                                () -> node.draining,
-                                cache,
-                                follower,
-                                spec.router().pools()),
-                        Map.of());
+                        new Readiness(drain::isDraining, cache, follower, settings::pools),
+                        reloader == null ? Map.of() : Map.of("/reload", reloader.handler()));
             } catch (RuntimeException e) {
                 node.close();
                 throw e;
@@ -340,6 +503,103 @@ public final class ProxyNode implements AutoCloseable {
                 node.uri,
                 spec.cache().dir());
         return node;
+    }
+
+    /**
+     * The threads of the public listener, ours rather than Undertow's: {@link Undertow#stop()} then
+     * closes only the listening socket, and the connections open go on until the drain ends. With
+     * {@code ioThreads} I/O threads and eight task threads each, as Undertow sizes its own; the
+     * threads are named {@code ROLE-NAME I/O-N} and {@code ROLE-NAME task-N}.
+     */
+    private static XnioWorker worker(String name, int ioThreads) {
+        try {
+            return Xnio.getInstance(Undertow.class.getClassLoader())
+                    .createWorker(OptionMap.builder()
+                            .set(Options.WORKER_NAME, name)
+                            .set(Options.WORKER_IO_THREADS, ioThreads)
+                            .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
+                            .set(Options.CONNECTION_LOW_WATER, 1_000_000)
+                            .set(Options.WORKER_TASK_CORE_THREADS, 8 * ioThreads)
+                            .set(Options.WORKER_TASK_MAX_THREADS, 8 * ioThreads)
+                            .set(Options.TCP_NODELAY, true)
+                            .set(Options.CORK, true)
+                            .getMap());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the listener's threads", e);
+        }
+    }
+
+    /**
+     * Every Undertow option of the public listener: set at start, and set again whole when a reload
+     * changes the limits (new connections parse with them; {@link AdmissionHandler} applies the new
+     * limits to every request at once).
+     */
+    private static OptionMap serverOptions(LimitsConfig limits) {
+        return OptionMap.builder()
+                .set(UndertowOptions.BUFFER_PIPELINED_DATA, true) // Undertow's default, kept in a replaced map
+                // Twice the configured limits, so AdmissionHandler answers 431 naming the limit;
+                // beyond that Undertow's parser answers 400.
+                .set(UndertowOptions.MAX_HEADER_SIZE, (int)
+                        Math.min(Integer.MAX_VALUE, 2 * limits.maxHeaderSize().bytes()))
+                .set(UndertowOptions.MAX_HEADERS, Math.max(200, 2 * limits.maxHeaders()))
+                .set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodySize().bytes())
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                .getMap();
+    }
+
+    private static <T> void setServerOption(Undertow.Builder builder, OptionMap options, Option<T> option) {
+        builder.setServerOption(option, options.get(option));
+    }
+
+    /**
+     * Reads the configuration again from the {@link ReloadSource} the node started with and applies
+     * it, or rejects it and keeps the running one; thread-safe, one reload at a time. Blocks (it reads
+     * a file): never call it on an I/O thread.
+     *
+     * @return what changed, or why nothing did (also for a node started without a source)
+     */
+    public ReloadResult reload() {
+        Reloader current = reloader;
+        if (current == null) {
+            return new ReloadResult.Rejected(
+                    spec.role() + " " + spec.name() + " was started without a configuration to read again");
+        }
+        return current.reload();
+    }
+
+    /**
+     * Applies what a reload changes from {@code next} (see {@link Spec#reloaded}): one atomic swap
+     * that the next requests read, each then served to its end under the spec it read. Pools whose
+     * settings stayed are kept with their hosts' state ({@link Router#keeping}); the health checks
+     * move from the pools removed to the pools added. Called by {@link Reloader}, one at a time.
+     */
+    void reconfigure(Spec next) {
+        Spec running = settings.get();
+        Router router = next.router().keeping(running.router());
+        settings.set(running.reloaded(next, router));
+        Set<UpstreamPool> watched = healthChecker.watched();
+        Set<UpstreamPool> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (UpstreamPool pool : router.pools()) {
+            kept.add(pool);
+            if (!watched.contains(pool)) {
+                healthChecker.watch(pool);
+            }
+        }
+        for (UpstreamPool pool : running.router().pools()) {
+            if (!kept.contains(pool)) {
+                healthChecker.unwatch(pool);
+            }
+        }
+        client.reconfigure(next.upstream());
+        if (!next.limits().equals(running.limits()) && !drain.isDraining()) { // a stopped listener has no options
+            undertow.getListenerInfo().get(0).setServerOptions(serverOptions(next.limits()));
+        }
+    }
+
+    /** Whether the node is stopping: it refuses new requests and lets those in flight finish. */
+    boolean isDraining() {
+        return drain.isDraining();
     }
 
     /** The URL clients use, with the real port when the configured one was 0. */
@@ -373,7 +633,7 @@ public final class ProxyNode implements AutoCloseable {
      * dev.strata.upstream.HealthState}, ejections and failed checks.
      */
     public List<UpstreamPool> pools() {
-        return spec.router().pools();
+        return settings.pools();
     }
 
     /** The node's cache, for tests and admin endpoints. */
@@ -392,25 +652,48 @@ public final class ProxyNode implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: refuses new requests, waits up to 30 s for in-flight ones, then closes the
-     * listener, the upstream client and the cache (RocksDB closed cleanly).
+     * Stops gracefully: closes the listening socket (new connections are refused) and answers 503
+     * with {@code Connection: close} to requests on connections already open, lets the requests in
+     * flight finish for up to the drain timeout ({@code node.drain-timeout}), then closes the
+     * connections left, the upstream client, the purge follower and the cache (RocksDB closed
+     * cleanly). The admin listener answers to the end, {@code /readyz} with 503 {@code draining}.
+     * Idempotent: a second call returns at once.
      */
     @Override
     public void close() {
-        draining = true;
-        healthChecker.close(); // a stopping node has no use for its next hop's health
-        if (follower != null) {
-            follower.close(); // before the cache closes: it writes markers
+        if (!drain.begin()) {
+            return;
         }
-        graceful.shutdown();
+        Duration timeout = settings.get().drainTimeout();
+        log.info(
+                "{} {} draining: refusing new connections, up to {} for requests in flight",
+                spec.role(),
+                spec.name(),
+                Durations.format(timeout));
+        healthChecker.close(); // a stopping node has no use for its next hop's health
+        undertow.stop(); // our own worker: only the listening socket closes
         boolean diskIdle = false;
         try {
-            if (!graceful.awaitShutdown(DRAIN_DEADLINE.toMillis())) {
-                log.warn("{} {}: requests still in flight after {}; closing", spec.role(), spec.name(), DRAIN_DEADLINE);
+            if (!drain.awaitIdle(timeout)) {
+                log.warn(
+                        "{} {}: requests still in flight after {}; closing their connections",
+                        spec.role(),
+                        spec.name(),
+                        Durations.format(timeout));
             }
-            undertow.stop();
+            worker.shutdownNow(); // closes the connections left: idle keep-alive ones, and those overdue
+            if (!worker.awaitTermination(WORKER_STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn(
+                        "{} {}: listener threads still running after {}",
+                        spec.role(),
+                        spec.name(),
+                        WORKER_STOP_DEADLINE);
+            }
             client.close();
-            diskIdle = diskExecutor.shutdown(DRAIN_DEADLINE);
+            if (follower != null) {
+                follower.close(); // before the cache closes: it writes markers
+            }
+            diskIdle = diskExecutor.shutdown(DISK_WORK_DEADLINE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

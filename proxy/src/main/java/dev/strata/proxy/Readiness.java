@@ -8,6 +8,7 @@ import dev.strata.upstream.UpstreamPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,13 +25,18 @@ final class Readiness {
     private final BooleanSupplier draining;
     private final TieredCache cache;
     private final @Nullable PurgeFollower follower;
-    private final List<UpstreamPool> pools;
+    private final Supplier<List<UpstreamPool>> pools;
 
-    Readiness(BooleanSupplier draining, TieredCache cache, @Nullable PurgeFollower follower, List<UpstreamPool> pools) {
+    /** @param pools the node's pools now (a reload may change them) */
+    Readiness(
+            BooleanSupplier draining,
+            TieredCache cache,
+            @Nullable PurgeFollower follower,
+            Supplier<List<UpstreamPool>> pools) {
         this.draining = draining;
         this.cache = cache;
         this.follower = follower;
-        this.pools = List.copyOf(pools);
+        this.pools = pools;
     }
 
     Verdict check() {
@@ -57,7 +63,7 @@ final class Readiness {
                         + (follower.answered() ? ")" : ", the purge API has not answered)"));
             }
         }
-        for (UpstreamPool pool : pools) {
+        for (UpstreamPool pool : pools.get()) {
             long available =
                     pool.upstreams().stream().filter(Upstream::isAvailable).count();
             if (available == 0) {

@@ -9,6 +9,7 @@ import dev.strata.upstream.Upstream;
 import dev.strata.upstream.UpstreamPool;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,6 +60,19 @@ public record Route(
             return new Hop(fallback.order(key, client), originHost(key));
         }
         return new Hop(upstream.order(key, client), toOrigins ? originHost(key) : key.host());
+    }
+
+    /** This route with its pools swapped as {@code pools} maps them (those it does not map kept). */
+    Route withPools(Map<UpstreamPool, UpstreamPool> pools) {
+        UpstreamPool fallbackPool = fallback;
+        return new Route(
+                site,
+                policy,
+                keyPolicy,
+                pools.getOrDefault(upstream, upstream),
+                toOrigins,
+                fallbackPool == null ? null : pools.getOrDefault(fallbackPool, fallbackPool),
+                originHost);
     }
 
     private String originHost(CacheKey key) {

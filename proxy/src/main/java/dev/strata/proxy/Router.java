@@ -1,19 +1,27 @@
 package dev.strata.proxy;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.strata.cache.key.KeyPolicy;
 import dev.strata.config.CachePolicyConfig;
 import dev.strata.config.ConfigException;
 import dev.strata.config.EdgeConfig;
+import dev.strata.config.HealthCheckConfig;
 import dev.strata.config.OriginServer;
+import dev.strata.config.OutlierDetectionConfig;
 import dev.strata.config.SiteConfig;
 import dev.strata.config.StrataConfig;
 import dev.strata.upstream.Upstream;
 import dev.strata.upstream.UpstreamPool;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,12 +37,37 @@ public final class Router {
     private final List<Route> routes;
     private final @Nullable Route fallback;
     private final List<UpstreamPool> pools;
+    /** What each pool was built from, so that {@link #keeping} can tell which pools a reload left alone. */
+    private final Map<UpstreamPool, PoolSpec> specs;
 
-    private Router(List<SiteConfig> sites, List<Route> routes, @Nullable Route fallback, List<UpstreamPool> pools) {
+    /** The settings a pool is built from; equal settings, equal pool. */
+    private record PoolSpec(
+            String name,
+            String balancer,
+            List<OriginServer> hosts,
+            HealthCheckConfig healthCheck,
+            OutlierDetectionConfig outlierDetection,
+            Duration slowStart) {
+        UpstreamPool build(Clock clock) {
+            List<Upstream> upstreams = new ArrayList<>();
+            for (OriginServer host : hosts) {
+                upstreams.add(Upstream.of(host.url(), host.weight()));
+            }
+            return UpstreamPool.of(name, balancer, upstreams, healthCheck, outlierDetection, slowStart, clock);
+        }
+    }
+
+    private Router(
+            List<SiteConfig> sites,
+            List<Route> routes,
+            @Nullable Route fallback,
+            List<UpstreamPool> pools,
+            Map<UpstreamPool, PoolSpec> specs) {
         this.sites = sites;
         this.routes = routes;
         this.fallback = fallback;
         this.pools = List.copyOf(pools);
+        this.specs = specs;
     }
 
     /** {@link #forEdge(StrataConfig, Clock)} with the system clock. */
@@ -55,20 +88,23 @@ public final class Router {
         if (shields.isEmpty()) {
             return toOrigins(config.sites(), "edge", clock);
         }
-        UpstreamPool toShields = UpstreamPool.of(
-                "shields",
-                edge.shieldBalancer(),
-                Upstream.of(shields),
-                edge.shieldHealthCheck(),
-                edge.shieldOutlierDetection(),
-                edge.shieldSlowStart(),
-                clock);
+        Map<UpstreamPool, PoolSpec> specs = new IdentityHashMap<>();
+        UpstreamPool toShields = pool(
+                new PoolSpec(
+                        "shields",
+                        edge.shieldBalancer(),
+                        shields.stream().map(OriginServer::of).toList(),
+                        edge.shieldHealthCheck(),
+                        edge.shieldOutlierDetection(),
+                        edge.shieldSlowStart()),
+                clock,
+                specs);
         List<Route> routes = new ArrayList<>();
         List<UpstreamPool> pools = new ArrayList<>(List.of(toShields));
         for (SiteConfig site : config.sites()) {
             UpstreamPool fallback = null;
             if (site.fallbackToOrigins() && !site.origins().isEmpty()) {
-                fallback = originPool(site, clock);
+                fallback = originPool(site, clock, specs);
                 pools.add(fallback);
             }
             routes.add(new Route(
@@ -82,7 +118,7 @@ public final class Router {
         }
         CachePolicyConfig defaults = CachePolicyConfig.defaults();
         Route fallbackRoute = new Route("default", defaults, KeyPolicy.from(defaults), toShields, false, null, "");
-        return new Router(config.sites(), routes, fallbackRoute, pools);
+        return new Router(config.sites(), routes, fallbackRoute, pools, specs);
     }
 
     /** {@link #forShield(StrataConfig, Clock)} with the system clock. */
@@ -109,28 +145,59 @@ public final class Router {
         }
         List<Route> routes = new ArrayList<>();
         List<UpstreamPool> pools = new ArrayList<>();
+        Map<UpstreamPool, PoolSpec> specs = new IdentityHashMap<>();
         for (SiteConfig site : sites) {
-            UpstreamPool pool = originPool(site, clock);
+            UpstreamPool pool = originPool(site, clock, specs);
             pools.add(pool);
             routes.add(new Route(
                     site.name(), site.cache(), KeyPolicy.from(site.cache()), pool, true, null, site.originHost()));
         }
-        return new Router(sites, routes, null, pools);
+        return new Router(sites, routes, null, pools, specs);
     }
 
-    private static UpstreamPool originPool(SiteConfig site, Clock clock) {
-        List<Upstream> origins = new ArrayList<>();
-        for (OriginServer origin : site.origins()) {
-            origins.add(Upstream.of(origin.url(), origin.weight()));
+    private static UpstreamPool originPool(SiteConfig site, Clock clock, Map<UpstreamPool, PoolSpec> specs) {
+        return pool(
+                new PoolSpec(
+                        "site " + site.name(),
+                        site.balancer(),
+                        site.origins(),
+                        site.healthCheck(),
+                        site.outlierDetection(),
+                        site.slowStart()),
+                clock,
+                specs);
+    }
+
+    private static UpstreamPool pool(PoolSpec spec, Clock clock, Map<UpstreamPool, PoolSpec> specs) {
+        UpstreamPool pool = spec.build(clock);
+        specs.put(pool, spec);
+        return pool;
+    }
+
+    /**
+     * This router with every pool that {@code previous} built from the same settings (name,
+     * balancer, hosts and weights, health checks, outlier detection, slow start) replaced by that
+     * pool of {@code previous}: a reload keeps the health, ejections and balancer state of each pool
+     * it did not change, and starts the others afresh.
+     */
+    public Router keeping(Router previous) {
+        Map<PoolSpec, UpstreamPool> running = new HashMap<>();
+        previous.specs.forEach((pool, spec) -> running.put(spec, pool));
+        Map<UpstreamPool, UpstreamPool> kept = new IdentityHashMap<>();
+        Map<UpstreamPool, PoolSpec> keptSpecs = new IdentityHashMap<>();
+        List<UpstreamPool> keptPools = new ArrayList<>();
+        for (UpstreamPool pool : pools) {
+            PoolSpec spec = requireNonNull(specs.get(pool), "spec");
+            UpstreamPool same = running.getOrDefault(spec, pool);
+            kept.put(pool, same);
+            keptSpecs.put(same, spec);
+            keptPools.add(same);
         }
-        return UpstreamPool.of(
-                "site " + site.name(),
-                site.balancer(),
-                origins,
-                site.healthCheck(),
-                site.outlierDetection(),
-                site.slowStart(),
-                clock);
+        List<Route> keptRoutes = new ArrayList<>();
+        for (Route route : routes) {
+            keptRoutes.add(route.withPools(kept));
+        }
+        return new Router(sites, keptRoutes, fallback == null ? null : fallback.withPools(kept), keptPools, keptSpecs);
     }
 
     /**

@@ -9,7 +9,7 @@ import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
  * Makes blocking on an Undertow I/O thread fail the integration tests (STYLE.md §4, §5). XNIO names
- * those threads {@code XNIO-N I/O-M}. Installed by blockhound-junit-platform through the service
+ * those threads {@code XNIO-N I/O-M}, or {@code ROLE-NAME I/O-M} for a node's public listener. Installed by blockhound-junit-platform through the service
  * loader. Undertow catches what a handler throws, so each violation is also recorded here and
  * tests assert {@link #violations()} is empty.
  */

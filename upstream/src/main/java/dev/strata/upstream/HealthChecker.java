@@ -3,8 +3,9 @@ package dev.strata.upstream;
 import dev.strata.config.HealthCheckConfig;
 import java.net.ConnectException;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +49,9 @@ public final class HealthChecker implements AutoCloseable {
 
     private final ScheduledThreadPoolExecutor scheduler;
     private final CloseableHttpAsyncClient client;
-    private final List<ScheduledFuture<?>> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The checks of each watched pool (empty for a pool without active checks). */
+    private final Map<UpstreamPool, Optional<ScheduledFuture<?>>> tasks = new ConcurrentHashMap<>();
+
     private volatile boolean closed;
 
     private HealthChecker(ScheduledThreadPoolExecutor scheduler, CloseableHttpAsyncClient client) {
@@ -94,28 +97,49 @@ public final class HealthChecker implements AutoCloseable {
         pool.schedule(scheduler);
         HealthCheckConfig config = pool.healthCheck();
         if (!config.enabled()) {
+            tasks.put(pool, Optional.empty());
             return;
         }
         Map<Upstream, AtomicBoolean> running = new ConcurrentHashMap<>();
         long interval = config.interval().toNanos();
-        tasks.add(scheduler.scheduleWithFixedDelay(
-                () -> {
-                    for (Upstream host : pool.upstreams()) {
-                        AtomicBoolean busy = running.computeIfAbsent(host, h -> new AtomicBoolean());
-                        if (busy.compareAndSet(false, true)) {
-                            check(host, config).whenComplete((failure, error) -> {
-                                busy.set(false);
-                                if (!closed) {
-                                    pool.checked(
-                                            host, failure == null || failure.isEmpty(), failure == null ? "" : failure);
+        tasks.put(
+                pool,
+                Optional.of(scheduler.scheduleWithFixedDelay(
+                        () -> {
+                            for (Upstream host : pool.upstreams()) {
+                                AtomicBoolean busy = running.computeIfAbsent(host, h -> new AtomicBoolean());
+                                if (busy.compareAndSet(false, true)) {
+                                    check(host, config).whenComplete((failure, error) -> {
+                                        busy.set(false);
+                                        if (!closed && tasks.containsKey(pool)) {
+                                            pool.checked(
+                                                    host,
+                                                    failure == null || failure.isEmpty(),
+                                                    failure == null ? "" : failure);
+                                        }
+                                    });
                                 }
-                            });
-                        }
-                    }
-                },
-                0,
-                interval,
-                TimeUnit.NANOSECONDS));
+                            }
+                        },
+                        0,
+                        interval,
+                        TimeUnit.NANOSECONDS)));
+    }
+
+    /**
+     * Stops checking {@code pool} (a pool a reload removed): no check starts after this returns, and
+     * the answer of one already running is dropped. Its hosts keep the state they had.
+     */
+    public void unwatch(UpstreamPool pool) {
+        Optional<ScheduledFuture<?>> checks = tasks.remove(pool);
+        if (checks != null) {
+            checks.ifPresent(task -> task.cancel(false));
+        }
+    }
+
+    /** The pools watched now. */
+    public Set<UpstreamPool> watched() {
+        return Set.copyOf(tasks.keySet());
     }
 
     /** One check: completes with "" when it passed, else with why it failed. Never fails itself. */
@@ -196,8 +220,8 @@ public final class HealthChecker implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (ScheduledFuture<?> task : tasks) {
-            task.cancel(false);
+        for (Optional<ScheduledFuture<?>> checks : tasks.values()) {
+            checks.ifPresent(task -> task.cancel(false));
         }
         scheduler.shutdownNow();
         client.close(CloseMode.IMMEDIATE);

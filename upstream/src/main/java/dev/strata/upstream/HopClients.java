@@ -28,13 +28,21 @@ final class HopClients {
                 .setConnectionManager(connections)
                 .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
                 .setIOReactorConfig(reactor)
-                .setDefaultRequestConfig(request.setRedirectsEnabled(false)
-                        .setProtocolUpgradeEnabled(false)
-                        .build())
+                .setDefaultRequestConfig(requestConfig(request))
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .disableConnectionState();
+    }
+
+    /**
+     * {@code request} with redirects and protocol upgrade turned off: the default of a client, and
+     * what a request that sets its own configuration must carry too.
+     */
+    static RequestConfig requestConfig(RequestConfig.Builder request) {
+        return request.setRedirectsEnabled(false)
+                .setProtocolUpgradeEnabled(false)
+                .build();
     }
 }

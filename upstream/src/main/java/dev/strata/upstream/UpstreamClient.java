@@ -25,6 +25,7 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
@@ -64,7 +65,12 @@ public final class UpstreamClient implements AutoCloseable {
     private final Supplier<HeaderList> extraHeaders;
     private final FlowExecutor flow;
     private final AtomicLong fetches = new AtomicLong();
-    private final RetryBudget retryBudget;
+    private final PoolingAsyncClientConnectionManager connections;
+    /** Swapped whole by {@link #reconfigure}; an attempt reads each once. */
+    private volatile UpstreamConfig config;
+
+    private volatile RetryBudget retryBudget;
+    private volatile RequestConfig requestConfig;
     /**
      * How to fail each fetch and exchange not yet complete (a streamed body included), by number, so
      * that {@link #close} can fail them: HttpClient does not.
@@ -94,31 +100,73 @@ public final class UpstreamClient implements AutoCloseable {
         this.clock = clock;
         this.extraHeaders = extraHeaders;
         this.via = "1.1 " + nodeName + " (strata)";
-        this.retryBudget =
-                new RetryBudget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond(), System::nanoTime);
-        Timeout connect = Timeout.of(config.connectTimeout());
-        Timeout response = Timeout.of(config.responseTimeout());
-        PoolingAsyncClientConnectionManager connections = PoolingAsyncClientConnectionManagerBuilder.create()
+        this.config = config;
+        this.retryBudget = retryBudget(config);
+        this.requestConfig = requestConfig(config);
+        this.connections = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setMaxConnPerRoute(config.maxConnectionsPerHost())
                 .setMaxConnTotal(config.maxConnectionsPerHost() * 16)
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(connect)
-                        .setSocketTimeout(response)
-                        .setTimeToLive(TimeValue.ofMinutes(5))
-                        .build())
+                .setDefaultConnectionConfig(connectionConfig(config))
                 .build();
         this.client = HopClients.builder(
                         connections,
                         IOReactorConfig.custom()
                                 .setIoThreadCount(
                                         Math.max(2, Runtime.getRuntime().availableProcessors()))
-                                .setSoTimeout(response)
+                                .setSoTimeout(Timeout.of(config.responseTimeout()))
                                 .build(),
-                        RequestConfig.custom().setResponseTimeout(response).setConnectionRequestTimeout(response))
+                        requestConfigBuilder(config))
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
         client.start();
         this.flow = FlowExecutor.start("upstream-flow-" + nodeName);
+    }
+
+    private static RetryBudget retryBudget(UpstreamConfig config) {
+        return new RetryBudget(config.retryBudgetRatio(), config.retryBudgetMinPerSecond(), System::nanoTime);
+    }
+
+    private static RequestConfig.Builder requestConfigBuilder(UpstreamConfig config) {
+        Timeout response = Timeout.of(config.responseTimeout());
+        return RequestConfig.custom().setResponseTimeout(response).setConnectionRequestTimeout(response);
+    }
+
+    private static RequestConfig requestConfig(UpstreamConfig config) {
+        return HopClients.requestConfig(requestConfigBuilder(config));
+    }
+
+    private static ConnectionConfig connectionConfig(UpstreamConfig config) {
+        return ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.of(config.connectTimeout()))
+                .setSocketTimeout(Timeout.of(config.responseTimeout()))
+                .setTimeToLive(TimeValue.ofMinutes(5))
+                .build();
+    }
+
+    /**
+     * Applies new settings to this running client, for a configuration reload: requests that start
+     * afterwards use the new timeouts, the pool takes the new sizes (connections beyond them close as
+     * they are released) and a retry budget with the new figures starts empty. Requests in flight
+     * keep the settings they started with; pooled connections are kept.
+     */
+    public synchronized void reconfigure(UpstreamConfig next) {
+        if (next.equals(config)) {
+            return;
+        }
+        connections.setDefaultConnectionConfig(connectionConfig(next));
+        connections.setDefaultMaxPerRoute(next.maxConnectionsPerHost());
+        connections.setMaxTotal(next.maxConnectionsPerHost() * 16);
+        requestConfig = requestConfig(next);
+        if (next.retryBudgetRatio() != config.retryBudgetRatio()
+                || next.retryBudgetMinPerSecond() != config.retryBudgetMinPerSecond()) {
+            retryBudget = retryBudget(next);
+        }
+        config = next;
+    }
+
+    /** The settings in use. */
+    public UpstreamConfig config() {
+        return config;
     }
 
     /**
@@ -264,8 +312,10 @@ public final class UpstreamClient implements AutoCloseable {
                 bodyFinished);
         call.current().set(consumer);
         try {
+            HttpClientContext context = HttpClientContext.create();
+            context.setRequestConfig(requestConfig);
             Future<Fetched> future = client.execute(
-                    HttpHost.create(host), producer, consumer, null, null, new FutureCallback<Fetched>() {
+                    HttpHost.create(host), producer, consumer, null, context, new FutureCallback<Fetched>() {
                         @Override
                         public void completed(Fetched fetched) {
                             if (!(fetched instanceof Fetched.Buffered buffered)) {

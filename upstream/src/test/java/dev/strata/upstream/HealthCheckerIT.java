@@ -54,6 +54,7 @@ class HealthCheckerIT {
         final AtomicInteger status = new AtomicInteger(200);
         final AtomicInteger healthStatus = new AtomicInteger(200);
         final AtomicInteger requests = new AtomicInteger();
+        final AtomicInteger checks = new AtomicInteger();
         final Undertow undertow;
         final URI uri;
 
@@ -64,6 +65,7 @@ class HealthCheckerIT {
                     .addHttpListener(0, "127.0.0.1")
                     .setHandler(exchange -> {
                         if (exchange.getRequestPath().equals("/health")) {
+                            checks.incrementAndGet();
                             exchange.setStatusCode(healthStatus.get());
                         } else {
                             requests.incrementAndGet();
@@ -128,6 +130,27 @@ class HealthCheckerIT {
         await().atMost(PATIENCE).until(() -> host.health().status() == HealthState.Status.UP);
         assertThat(host.health().reason()).isEqualTo("2 health checks passed");
         assertThat(pool.upstreams().get(1).health().status()).isEqualTo(HealthState.Status.UP);
+    }
+
+    @Test
+    void anUnwatchedPoolIsNoLongerChecked() {
+        Origin removed = new Origin();
+        Origin kept = new Origin();
+        UpstreamPool old =
+                pool("round-robin", FAST_CHECKS, OutlierDetectionConfig.defaults(), Duration.ZERO, removed.uri);
+        UpstreamPool current =
+                pool("round-robin", FAST_CHECKS, OutlierDetectionConfig.defaults(), Duration.ZERO, kept.uri);
+        await().atMost(PATIENCE).until(() -> removed.checks.get() >= 2);
+
+        checker.unwatch(old);
+        int keptAtUnwatch = kept.checks.get();
+        // Two rounds later a check of the removed pool that was already on its way has arrived.
+        await().atMost(PATIENCE).until(() -> kept.checks.get() >= keptAtUnwatch + 2);
+        int removedChecks = removed.checks.get();
+        await().atMost(PATIENCE).until(() -> kept.checks.get() >= keptAtUnwatch + 8);
+
+        assertThat(removed.checks.get()).as("checks of the unwatched pool").isEqualTo(removedChecks);
+        assertThat(checker.watched()).containsExactly(current);
     }
 
     @Test

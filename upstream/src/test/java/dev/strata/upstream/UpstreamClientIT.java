@@ -321,6 +321,27 @@ class UpstreamClientIT {
     }
 
     @Test
+    void reconfiguredTimeoutsApplyToLaterRequestsNotToThoseInFlight() throws Exception {
+        UpstreamConfig patient = new UpstreamConfig(Duration.ofSeconds(2), Duration.ofSeconds(120), 8);
+        try (UpstreamClient reloading = new UpstreamClient(patient, "edge-1", Clock.systemUTC())) {
+            CompletableFuture<UpstreamResponse> before =
+                    reloading.fetch(Upstream.of(List.of(live)), get("/hang"), 1 << 20);
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen("GET /hang") == 1);
+
+            UpstreamConfig impatient = new UpstreamConfig(Duration.ofSeconds(2), Duration.ofMillis(500), 8);
+            reloading.reconfigure(impatient);
+            UpstreamException failure = failure(reloading.fetch(Upstream.of(List.of(live)), get("/hang"), 1 << 20));
+
+            assertThat(failure.isTimeout()).isTrue();
+            assertThat(before).as("the fetch in flight keeps its 120 s").isNotDone();
+            assertThat(response(reloading.fetch(Upstream.of(List.of(live)), get("/after"), 1 << 20))
+                            .status())
+                    .isEqualTo(200);
+            assertThat(reloading.config()).isEqualTo(impatient);
+        }
+    }
+
+    @Test
     void closeFailsFetchesInFlight() {
         // A response timeout far beyond the bound below: close must not wait for it (a graceful
         // close would), whatever the machine's speed.
