@@ -25,7 +25,7 @@ final class NodeOptions {
     @Option(
             names = "--admin",
             paramLabel = "HOST:PORT",
-            description = "Start the admin listener (health, readiness) on this address.")
+            description = "Start the admin listener (health, readiness, metrics, status page) on this address.")
     @Nullable
     String admin;
 

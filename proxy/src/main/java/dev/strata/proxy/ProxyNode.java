@@ -27,7 +27,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * bounded disk executor and the upstream client, started together and stopped gracefully.
  *
  * <p>The handler chain is node health ({@value dev.strata.config.HealthCheckConfig#NODE_HEALTH_PATH},
- * answered by the node itself) → admission → lookup (memory on the I/O thread, disk on the disk
- * executor) → fetch (async upstream). The node's {@link HealthChecker} checks the router's
+ * answered by the node itself) → request metrics → admission → lookup (memory on the I/O thread,
+ * disk on the disk executor) → fetch (async upstream). Each node has its own meters ({@link
+ * NodeMetrics}); with an admin listener they are served at {@code /metrics}, next to {@code /status}
+ * ({@link StatusPage}). The node's {@link HealthChecker} checks the router's
  * {@linkplain Router#pools() pools} while it runs. {@link #close()} stops accepting, lets in-flight
  * requests finish up to a deadline, then closes the health checks, the upstream client and RocksDB
  * cleanly.
@@ -139,6 +140,7 @@ public final class ProxyNode implements AutoCloseable {
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
     private final URI uri;
+    private final NodeMetrics metrics;
     private volatile boolean draining;
     private volatile @Nullable AdminListener admin;
 
@@ -151,7 +153,8 @@ public final class ProxyNode implements AutoCloseable {
             HealthChecker healthChecker,
             @Nullable PurgeFollower follower,
             GracefulShutdownHandler graceful,
-            Undertow undertow) {
+            Undertow undertow,
+            NodeMetrics metrics) {
         this.spec = spec;
         this.cache = cache;
         this.collapser = collapser;
@@ -161,6 +164,7 @@ public final class ProxyNode implements AutoCloseable {
         this.follower = follower;
         this.graceful = graceful;
         this.undertow = undertow;
+        this.metrics = metrics;
         InetSocketAddress bound =
                 (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
         this.uri = uriOf(spec.listen().host(), bound.getPort());
@@ -201,6 +205,8 @@ public final class ProxyNode implements AutoCloseable {
      * @throws IllegalStateException when the address cannot be bound, naming it and the cause
      */
     public static ProxyNode start(Spec spec) {
+        NodeMetrics metrics =
+                new NodeMetrics(spec.role(), spec.name(), spec.router().siteNames());
         TieredCache cache = new TieredCache(
                 MemoryTier.create(spec.cache().memory().bytes()),
                 openDisk(spec),
@@ -213,7 +219,9 @@ public final class ProxyNode implements AutoCloseable {
         PurgeFollower follower = spec.purgeApi().isEmpty()
                 ? null
                 : PurgeFollower.create(
-                        spec.purgeApi().get(0), spec.name(), new CachePurges(cache, spec.router(), spec.clock()));
+                        spec.purgeApi().get(0),
+                        spec.name(),
+                        new CachePurges(cache, spec.router(), spec.clock(), metrics.purges()));
         if (follower != null && !follower.catchUp(CATCH_UP_TIMEOUT)) {
             log.warn(
                     "{} {}: could not reach the purge API {} in {}; serving without the purges missed meanwhile"
@@ -236,7 +244,7 @@ public final class ProxyNode implements AutoCloseable {
         } else {
             client = new UpstreamClient(spec.upstream(), spec.name(), spec.clock());
         }
-        Responses responses = new Responses(spec.name(), edge);
+        Responses responses = new Responses(spec.name(), edge, metrics.rejections());
         CacheWriter writer = new CacheWriter(cache, diskExecutor);
         RequestCollapser collapser =
                 new RequestCollapser(spec.cache().collapse().hitForPass(), System::nanoTime);
@@ -260,7 +268,8 @@ public final class ProxyNode implements AutoCloseable {
         if (follower != null && !edge) {
             lookup = new PurgeSeqGate(follower, PURGE_SEQ_WAIT, responses, lookup);
         }
-        HttpHandler chain = new NodeHealthHandler(spec.name(), new AdmissionHandler(spec.limits(), responses, lookup));
+        HttpHandler chain = new NodeHealthHandler(
+                spec.name(), metrics.requests().recording(new AdmissionHandler(spec.limits(), responses, lookup)));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(chain);
         LimitsConfig limits = spec.limits();
         Undertow undertow = Undertow.builder()
@@ -274,6 +283,7 @@ public final class ProxyNode implements AutoCloseable {
                         UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodySize().bytes())
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // request latency
                 .setHandler(graceful)
                 .build();
         try {
@@ -300,19 +310,19 @@ public final class ProxyNode implements AutoCloseable {
             follower.start();
         }
         ProxyNode node = new ProxyNode(
-                spec, cache, collapser, diskExecutor, client, healthChecker, follower, graceful, undertow);
+                spec, cache, collapser, diskExecutor, client, healthChecker, follower, graceful, undertow, metrics);
+        Readiness readiness = new Readiness(
+                () -> node.draining, cache, follower, spec.router().pools());
+        NodeParts parts = new NodeParts(cache, collapser, spec.router().pools(), follower, readiness);
+        metrics.bind(parts);
         ListenAddress adminAddress = spec.admin();
         if (adminAddress != null) {
             AdminListener listener;
             try {
                 listener = AdminListener.start(
                         adminAddress,
-                        new Readiness(
-                                () -> node.draining,
-                                cache,
-                                follower,
-                                spec.router().pools()),
-                        Map.of());
+                        readiness,
+                        new StatusPage(spec.role(), spec.name(), spec.clock(), parts, metrics).routes());
             } catch (RuntimeException e) {
                 node.close();
                 throw e;
@@ -368,6 +378,11 @@ public final class ProxyNode implements AutoCloseable {
         return cache.purgeLogSeq();
     }
 
+    /** The node's meters, for tests. */
+    NodeMetrics metrics() {
+        return metrics;
+    }
+
     /** The node's request collapsing, for its counters. */
     public RequestCollapser collapser() {
         return collapser;
@@ -411,6 +426,7 @@ public final class ProxyNode implements AutoCloseable {
         if (listener != null) {
             listener.close(); // last: probes see the node draining until it is gone
         }
+        metrics.close();
         log.info("{} {} stopped", spec.role(), spec.name());
     }
 }
