@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ensure-debian-package.sh PACKAGE BINARY: installs a Debian package that integration tests start
-# (nats-server, chromium-driver) when BINARY is on neither the PATH nor /usr/sbin, so that
+# (nats-server; chromium-driver, which brings chromium) when BINARY is on neither the PATH nor /usr/sbin, so that
 # `mvn -B verify` works on a fresh machine. Run by Maven before a module's integration tests.
 # Never fails the build: without root or apt-get it says what to install, and the tests that need
 # the binary fail naming it.

@@ -25,7 +25,8 @@ final class NodeOptions {
     @Option(
             names = "--admin",
             paramLabel = "HOST:PORT",
-            description = "Start the admin listener (health, readiness, POST /reload) on this address.")
+            description =
+                    "Start the admin listener (health, readiness, metrics, status page, POST /reload) on this address.")
     @Nullable
     String admin;
 

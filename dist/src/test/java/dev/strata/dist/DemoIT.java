@@ -8,11 +8,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,57 @@ class DemoIT {
             });
             assertThat(get(admin.resolve("/nothing")).statusCode()).isEqualTo(404);
         }
+    }
+
+    /** The sum of {@code strata_requests_seconds_count} samples with {@code status} in a node's {@code /metrics}. */
+    private double requests(ProxyNode node, String status) throws Exception {
+        HttpResponse<byte[]> metrics = get(node.adminUri().orElseThrow().resolve("/metrics"));
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        Pattern sample = Pattern.compile("strata_requests_seconds_count\\{[^}]*status=\"" + status + "\"[^}]*} (\\S+)");
+        double sum = 0;
+        for (String line :
+                new String(metrics.body(), StandardCharsets.UTF_8).lines().toList()) {
+            Matcher matcher = sample.matcher(line);
+            if (matcher.matches()) {
+                sum += Double.parseDouble(matcher.group(1));
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    void everyEdgeAndShieldServesItsOwnMetricsOnItsAdminListener() throws Exception {
+        ProxyNode nyc = demo.edges().get(1);
+        double hitsBefore = requests(nyc, "hit");
+        double missesBefore = requests(nyc, "miss");
+        double shieldMissesBefore = 0;
+        for (ProxyNode shield : demo.shields()) {
+            shieldMissesBefore += requests(shield, "miss");
+        }
+
+        URI asset = nyc.uri().resolve("/css/site.css?t=metrics");
+        assertThat(get(asset).headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(get(asset).headers().firstValue("X-Cache")).hasValue("HIT");
+
+        assertThat(requests(nyc, "hit") - hitsBefore).isEqualTo(1);
+        assertThat(requests(nyc, "miss") - missesBefore).isEqualTo(1);
+        double shieldMisses = 0;
+        for (ProxyNode shield : demo.shields()) {
+            shieldMisses += requests(shield, "miss");
+        }
+        assertThat(shieldMisses - shieldMissesBefore)
+                .as("the fill went through one shield")
+                .isEqualTo(1);
+        String text =
+                new String(get(nyc.adminUri().orElseThrow().resolve("/metrics")).body(), StandardCharsets.UTF_8);
+        assertThat(text)
+                .contains("node=\"nyc\"")
+                .doesNotContain("node=\"ams\"")
+                .contains("strata_upstream_health{")
+                .contains("jvm_memory_used_bytes{");
+        HttpResponse<byte[]> status = get(nyc.adminUri().orElseThrow().resolve("/status"));
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(status.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
     }
 
     @Test

@@ -11,9 +11,9 @@ import java.util.function.Supplier;
  * The first step: rejects requests beyond the admission limits before they cost anything. Undertow
  * itself answers malformed HTTP and oversized header blocks with 400 and bodies past the limit
  * with 413 (the server options are set from the same {@link LimitsConfig}); this handler adds the
- * checks that need the parsed request. The limits are read once per request, so a reload applies
- * them to the next request, on connections already open too (the body limit is set per request).
- * Cheap CPU work only: runs on the I/O thread.
+ * checks that need the parsed request, each refusal counted by reason ({@link Rejections}). The
+ * limits are read once per request, so a reload applies them to the next request, on connections
+ * already open too (the body limit is set per request). Cheap CPU work only: runs on the I/O thread.
  */
 final class AdmissionHandler implements HttpHandler {
     private final Supplier<LimitsConfig> currentLimits;
@@ -35,7 +35,11 @@ final class AdmissionHandler implements HttpHandler {
         long uriLength =
                 exchange.getRequestURI().length() + exchange.getQueryString().length();
         if (uriLength > limits.maxUriLength().bytes()) {
-            responses.error(exchange, 414, "URI Too Long (limit " + limits.maxUriLength() + ", got " + uriLength + ")");
+            responses.reject(
+                    exchange,
+                    Rejections.Reason.URI_TOO_LONG,
+                    414,
+                    "URI Too Long (limit " + limits.maxUriLength() + ", got " + uriLength + ")");
             return;
         }
         int fields = 0;
@@ -47,31 +51,37 @@ final class AdmissionHandler implements HttpHandler {
             }
         }
         if (headerBytes > limits.maxHeaderSize().bytes()) {
-            responses.error(
+            responses.reject(
                     exchange,
+                    Rejections.Reason.HEADER_SIZE,
                     431,
                     "Request Header Fields Too Large (limit " + limits.maxHeaderSize() + ", got " + headerBytes
                             + " bytes)");
             return;
         }
         if (fields > limits.maxHeaders()) {
-            responses.error(
+            responses.reject(
                     exchange,
+                    Rejections.Reason.HEADER_COUNT,
                     431,
                     "Request Header Fields Too Large (limit " + limits.maxHeaders() + " fields, got " + fields + ")");
             return;
         }
         HeaderValues host = exchange.getRequestHeaders().get(Headers.HOST);
         if (host == null || host.size() != 1) {
-            responses.error(exchange, 400, "Bad Request (expected exactly one Host header)");
+            responses.reject(exchange, Rejections.Reason.HOST, 400, "Bad Request (expected exactly one Host header)");
             return;
         }
         if (!isHost(host.getFirst())) {
-            responses.error(exchange, 400, "Bad Request (Host is not a host name or address with an optional port)");
+            responses.reject(
+                    exchange,
+                    Rejections.Reason.HOST,
+                    400,
+                    "Bad Request (Host is not a host name or address with an optional port)");
             return;
         }
         if (exchange.getRequestMethod().equalToString("CONNECT")) {
-            responses.error(exchange, 405, "Method Not Allowed (CONNECT)");
+            responses.reject(exchange, Rejections.Reason.METHOD, 405, "Method Not Allowed (CONNECT)");
             return;
         }
         next.handleRequest(exchange);

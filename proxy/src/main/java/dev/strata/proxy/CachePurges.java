@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * Applies purge-log entries to a node's cache as {@link PurgeMarker}s stamped with this node's
  * clock (docs/adr/0005-purge-markers.md), and keeps the last applied sequence with the cache. A URL
  * is keyed as the node keys requests for its host (the route's {@link KeyPolicy}), under both
- * {@code http} and {@code https}, since a cache key holds the scheme clients used. Called on the
- * follower's thread; blocking (markers are written to disk).
+ * {@code http} and {@code https}, since a cache key holds the scheme clients used. Each entry's
+ * apply time goes to {@link RecentPurges}. Called on the follower's thread; blocking (markers are
+ * written to disk).
  */
 final class CachePurges implements PurgeFollower.Target {
     private static final Logger log = LoggerFactory.getLogger(CachePurges.class);
@@ -30,11 +31,13 @@ final class CachePurges implements PurgeFollower.Target {
     private final Supplier<Router> router;
 
     private final Clock clock;
+    private final RecentPurges recent;
 
-    CachePurges(TieredCache cache, Supplier<Router> router, Clock clock) {
+    CachePurges(TieredCache cache, Supplier<Router> router, Clock clock, RecentPurges recent) {
         this.cache = cache;
         this.router = router;
         this.clock = clock;
+        this.recent = recent;
     }
 
     @Override
@@ -50,6 +53,12 @@ final class CachePurges implements PurgeFollower.Target {
      */
     @Override
     public void apply(PurgeEntry entry) {
+        long start = System.nanoTime();
+        applyMarkers(entry);
+        recent.applied(entry, clock.instant(), System.nanoTime() - start);
+    }
+
+    private void applyMarkers(PurgeEntry entry) {
         long now = clock.millis();
         boolean soft = entry.request().soft();
         switch (entry.request().kind()) {

@@ -87,7 +87,11 @@ final class FetchHandler implements HttpHandler {
         } else {
             exchange.getRequestReceiver().receiveFullBytes(this::forward, (ex, e) -> {
                 if (e instanceof RequestTooBigException) {
-                    responses.error(ex, 413, "Content Too Large (limit " + maxBodySize.get() + ")");
+                    responses.reject(
+                            ex,
+                            Rejections.Reason.BODY_SIZE,
+                            413,
+                            "Content Too Large (limit " + maxBodySize.get() + ")");
                 } else {
                     IoUtils.safeClose(ex.getConnection()); // the client went away mid-body
                 }

@@ -101,7 +101,7 @@ final class LookupHandler implements HttpHandler {
                     exchange.getQueryString(),
                     route.keyPolicy());
         } catch (IllegalArgumentException e) {
-            responses.error(exchange, 400, "Bad Request (" + e.getMessage() + ")");
+            responses.reject(exchange, Rejections.Reason.REQUEST_TARGET, 400, "Bad Request (" + e.getMessage() + ")");
             return;
         }
         exchange.putAttachment(ProxyKeys.ROUTE, route);

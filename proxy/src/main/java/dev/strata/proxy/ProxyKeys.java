@@ -1,6 +1,7 @@
 package dev.strata.proxy;
 
 import dev.strata.cache.collapse.RequestCollapser;
+import dev.strata.cache.fresh.CacheStatus;
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.lookup.LookupResult;
 import io.undertow.util.AttachmentKey;
@@ -31,6 +32,9 @@ final class ProxyKeys {
 
     /** This exchange waited too long for another's fetch: it fetches itself. */
     static final AttachmentKey<Boolean> NO_COLLAPSE = AttachmentKey.create(Boolean.class);
+
+    /** How the response was served, as its {@code X-Cache} says; set by {@link Responses}, read by {@link RequestMeters}. */
+    static final AttachmentKey<CacheStatus> CACHE_STATUS = AttachmentKey.create(CacheStatus.class);
 
     private ProxyKeys() {}
 }

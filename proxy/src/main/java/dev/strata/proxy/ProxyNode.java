@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,7 @@ import org.xnio.XnioWorker;
  * bounded disk executor and the upstream client, started together and stopped gracefully.
  *
  * <p>The handler chain is node health ({@value dev.strata.config.HealthCheckConfig#NODE_HEALTH_PATH},
- * answered by the node itself) → admission → lookup (memory on the I/O thread, disk on the disk
+ * answered by the node itself) → request metrics → admission → lookup (memory on the I/O thread, disk on the disk
  * executor) → fetch (async upstream). The node's {@link HealthChecker} checks the router's
  * {@linkplain Router#pools() pools} while it runs. {@link #close()} stops accepting (the listening
  * socket closes, so new connections are refused), lets in-flight requests finish up to the drain
@@ -63,6 +64,9 @@ import org.xnio.XnioWorker;
  * <p>A node started with a {@link ReloadSource} reloads its configuration on {@link #reload()} (and
  * {@code POST /reload} on its admin listener): routes, limits, upstream settings and the drain
  * timeout are swapped atomically while it serves ({@link Reloader}; docs/adr/0010-reload-and-drain.md).
+ *
+ * <p>Each node has its own meters ({@link NodeMetrics}); with an admin listener they are served at
+ * {@code /metrics}, next to {@code /status} ({@link StatusPage}).
  *
  * <p>A node given a purge API ({@code node.purge-api}) applies the purges it missed while it was
  * down before it starts listening (up to {@link #CATCH_UP_TIMEOUT}; then it serves anyway and
@@ -297,6 +301,7 @@ public final class ProxyNode implements AutoCloseable {
     private final XnioWorker worker;
     private final Undertow undertow;
     private final URI uri;
+    private final NodeMetrics metrics;
     private volatile @Nullable AdminListener admin;
     private volatile @Nullable Reloader reloader;
 
@@ -311,7 +316,8 @@ public final class ProxyNode implements AutoCloseable {
             @Nullable PurgeFollower follower,
             DrainHandler drain,
             XnioWorker worker,
-            Undertow undertow) {
+            Undertow undertow,
+            NodeMetrics metrics) {
         this.spec = spec;
         this.settings = settings;
         this.cache = cache;
@@ -323,6 +329,7 @@ public final class ProxyNode implements AutoCloseable {
         this.drain = drain;
         this.worker = worker;
         this.undertow = undertow;
+        this.metrics = metrics;
         InetSocketAddress bound =
                 (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
         this.uri = uriOf(spec.listen().host(), bound.getPort());
@@ -372,6 +379,8 @@ public final class ProxyNode implements AutoCloseable {
      */
     public static ProxyNode start(Spec spec, @Nullable ReloadSource source) {
         LiveSpec settings = new LiveSpec(spec);
+        NodeMetrics metrics =
+                new NodeMetrics(spec.role(), spec.name(), spec.router().siteNames());
         TieredCache cache = new TieredCache(
                 MemoryTier.create(spec.cache().memory().bytes()),
                 openDisk(spec),
@@ -384,7 +393,9 @@ public final class ProxyNode implements AutoCloseable {
         PurgeFollower follower = spec.purgeApi().isEmpty()
                 ? null
                 : PurgeFollower.create(
-                        spec.purgeApi().get(0), spec.name(), new CachePurges(cache, settings::router, spec.clock()));
+                        spec.purgeApi().get(0),
+                        spec.name(),
+                        new CachePurges(cache, settings::router, spec.clock(), metrics.purges()));
         if (follower != null && !follower.catchUp(CATCH_UP_TIMEOUT)) {
             log.warn(
                     "{} {}: could not reach the purge API {} in {}; serving without the purges missed meanwhile"
@@ -407,7 +418,7 @@ public final class ProxyNode implements AutoCloseable {
         } else {
             client = new UpstreamClient(spec.upstream(), spec.name(), spec.clock());
         }
-        Responses responses = new Responses(spec.name(), edge);
+        Responses responses = new Responses(spec.name(), edge, metrics.rejections());
         CacheWriter writer = new CacheWriter(cache, diskExecutor);
         RequestCollapser collapser =
                 new RequestCollapser(spec.cache().collapse().hitForPass(), System::nanoTime);
@@ -426,8 +437,8 @@ public final class ProxyNode implements AutoCloseable {
         if (follower != null && !edge) {
             lookup = new PurgeSeqGate(follower, PURGE_SEQ_WAIT, responses, lookup);
         }
-        HttpHandler chain =
-                new NodeHealthHandler(spec.name(), new AdmissionHandler(settings::limits, responses, lookup));
+        HttpHandler chain = new NodeHealthHandler(
+                spec.name(), metrics.requests().recording(new AdmissionHandler(settings::limits, responses, lookup)));
         DrainHandler drain = new DrainHandler(responses, chain);
         XnioWorker worker = worker(
                 spec.role() + "-" + spec.name(),
@@ -478,17 +489,21 @@ public final class ProxyNode implements AutoCloseable {
                 follower,
                 drain,
                 worker,
-                undertow);
+                undertow,
+                metrics);
         Reloader reloader = source == null ? null : new Reloader(node, spec.role(), source);
         node.reloader = reloader;
+        Readiness readiness = new Readiness(drain::isDraining, cache, follower, settings::pools);
+        NodeParts parts = new NodeParts(cache, collapser, settings::pools, follower, readiness);
+        metrics.bind(parts);
         ListenAddress adminAddress = spec.admin();
         if (adminAddress != null) {
             AdminListener listener;
             try {
                 listener = AdminListener.start(
                         adminAddress,
-                        new Readiness(drain::isDraining, cache, follower, settings::pools),
-                        reloader == null ? Map.of() : Map.of("/reload", reloader.handler()));
+                        readiness,
+                        routes(reloader, new StatusPage(spec.role(), spec.name(), spec.clock(), parts, metrics)));
             } catch (RuntimeException e) {
                 node.close();
                 throw e;
@@ -503,6 +518,15 @@ public final class ProxyNode implements AutoCloseable {
                 node.uri,
                 spec.cache().dir());
         return node;
+    }
+
+    /** The admin listener's routes beyond health: the status page's and, when reloadable, {@code /reload}. */
+    private static Map<String, HttpHandler> routes(@Nullable Reloader reloader, StatusPage status) {
+        Map<String, HttpHandler> routes = new LinkedHashMap<>(status.routes());
+        if (reloader != null) {
+            routes.put("/reload", reloader.handler());
+        }
+        return routes;
     }
 
     /**
@@ -545,6 +569,7 @@ public final class ProxyNode implements AutoCloseable {
                 .set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodySize().bytes())
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                .set(UndertowOptions.RECORD_REQUEST_START_TIME, true) // request latency (NodeMetrics)
                 .getMap();
     }
 
@@ -591,6 +616,7 @@ public final class ProxyNode implements AutoCloseable {
                 healthChecker.unwatch(pool);
             }
         }
+        metrics.bindUpstreams(router.pools());
         client.reconfigure(next.upstream());
         if (!next.limits().equals(running.limits()) && !drain.isDraining()) { // a stopped listener has no options
             undertow.getListenerInfo().get(0).setServerOptions(serverOptions(next.limits()));
@@ -644,6 +670,11 @@ public final class ProxyNode implements AutoCloseable {
     /** The last purge-log sequence applied to this node's cache (0 for none). */
     public long purgeLogSeq() {
         return cache.purgeLogSeq();
+    }
+
+    /** The node's meters, for tests. */
+    NodeMetrics metrics() {
+        return metrics;
     }
 
     /** The node's request collapsing, for its counters. */
@@ -712,6 +743,7 @@ public final class ProxyNode implements AutoCloseable {
         if (listener != null) {
             listener.close(); // last: probes see the node draining until it is gone
         }
+        metrics.close();
         log.info("{} {} stopped", spec.role(), spec.name());
     }
 }

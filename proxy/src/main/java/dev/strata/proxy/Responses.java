@@ -37,6 +37,7 @@ final class Responses {
     private final String nodeName;
     private final boolean clientFacing;
     private final String hitPrefix;
+    private final Rejections rejections;
 
     /**
      * @param nodeName this node's name, in {@code X-Served-By} and {@code Cache-Status}
@@ -44,11 +45,13 @@ final class Responses {
      *     caches ({@code CDN-Cache-Control}, {@code Surrogate-Control}) and the surrogate keys a
      *     purge can name ({@code Surrogate-Key}, {@code Cache-Tag}) are removed before them, while
      *     a shield passes them on to the edges of its own CDN (RFC 9213 §2), which index them too
+     * @param rejections counts the requests refused with {@link #reject}
      */
-    Responses(String nodeName, boolean clientFacing) {
+    Responses(String nodeName, boolean clientFacing, Rejections rejections) {
         this.nodeName = nodeName;
         this.clientFacing = clientFacing;
         this.hitPrefix = CacheStatusField.hitPrefix(nodeName);
+        this.rejections = rejections;
     }
 
     /** The headers of an upstream response as they are stored and relayed. */
@@ -193,6 +196,7 @@ final class Responses {
             out.put(Headers.AGE, decimal(age.getSeconds()));
         }
         out.put(X_CACHE, cacheStatus.name());
+        exchange.putAttachment(ProxyKeys.CACHE_STATUS, cacheStatus);
         out.put(X_SERVED_BY, nodeName);
         out.put(
                 CACHE_STATUS,
@@ -304,6 +308,12 @@ final class Responses {
             }
         }
         return false;
+    }
+
+    /** Refuses a request the node will not serve, counted by {@code reason}: an {@link #error}. */
+    void reject(HttpServerExchange exchange, Rejections.Reason reason, int status, String text) {
+        rejections.count(reason);
+        error(exchange, status, text);
     }
 
     /** Sends a short plain-text error that names the reason; never a stack trace. */

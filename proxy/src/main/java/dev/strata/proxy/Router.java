@@ -208,6 +208,23 @@ public final class Router {
         return pools;
     }
 
+    /**
+     * The name of every route's site, the fallback's ({@code default}) included, once each: the
+     * {@code site} values of the node's request metrics.
+     */
+    public List<String> siteNames() {
+        List<String> names = new ArrayList<>();
+        for (Route route : routes) {
+            if (!names.contains(route.site())) {
+                names.add(route.site());
+            }
+        }
+        if (fallback != null && !names.contains(fallback.site())) {
+            names.add(fallback.site());
+        }
+        return List.copyOf(names);
+    }
+
     /** The route for a {@code Host} value (a port is ignored), or null when no site matches. */
     public @Nullable Route select(String hostHeader) {
         String host = stripPort(hostHeader).toLowerCase(Locale.ROOT);

@@ -3,6 +3,7 @@ package dev.strata.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.config.CacheConfig;
+import dev.strata.config.EdgeConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.SiteConfig;
@@ -50,7 +51,21 @@ final class Nodes implements AutoCloseable {
 
     private ProxyNode start(
             String role, String name, Path cacheDir, Router router, LimitsConfig limits, int port, List<URI> purgeApi) {
-        return track(ProxyNode.start(new ProxyNode.Spec(
+        return track(ProxyNode.start(spec(role, name, cacheDir, router, limits, port, purgeApi)));
+    }
+
+    /**
+     * A node with an admin listener on 127.0.0.1 (OS-chosen port) that follows the purge log of
+     * {@code purgeApi} (none when empty).
+     */
+    ProxyNode startWithAdmin(String role, String name, Path cacheDir, Router router, List<URI> purgeApi) {
+        return track(ProxyNode.start(spec(role, name, cacheDir, router, LimitsConfig.defaults(), 0, purgeApi)
+                .withAdmin(ListenAddress.of("127.0.0.1", 0))));
+    }
+
+    private ProxyNode.Spec spec(
+            String role, String name, Path cacheDir, Router router, LimitsConfig limits, int port, List<URI> purgeApi) {
+        return new ProxyNode.Spec(
                 role,
                 name,
                 ListenAddress.of("127.0.0.1", port),
@@ -59,7 +74,7 @@ final class Nodes implements AutoCloseable {
                 UpstreamConfig.defaults(),
                 router,
                 clock,
-                purgeApi)));
+                purgeApi);
     }
 
     /** Closes {@code closeable} with the nodes. */
@@ -77,6 +92,26 @@ final class Nodes implements AutoCloseable {
     /** The defaults with one site for any host in front of {@code origins}. */
     static StrataConfig withSites(List<URI> origins) {
         return withSite(SiteConfig.anyHost(origins));
+    }
+
+    /** The defaults for an edge in front of {@code shields}, with no site of its own. */
+    static StrataConfig withShields(List<URI> shields) {
+        StrataConfig d = StrataConfig.defaults();
+        return new StrataConfig(
+                d.node(),
+                new EdgeConfig(
+                        d.edge().listen(),
+                        shields,
+                        d.edge().cache(),
+                        d.edge().limits(),
+                        d.edge().upstream()),
+                d.shield(),
+                List.of(),
+                d.waf(),
+                d.rateLimits(),
+                d.purgeApi(),
+                d.admin(),
+                d.origin());
     }
 
     /** The defaults with {@code site} as the only site. */

@@ -3,27 +3,14 @@ package dev.strata.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.strata.config.EdgeConfig;
-import dev.strata.config.ListenAddress;
-import dev.strata.config.PurgeApiConfig;
-import dev.strata.config.PurgeTokenConfig;
-import dev.strata.config.SiteConfig;
-import dev.strata.config.StrataConfig;
-import dev.strata.purge.PurgeApiServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,9 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the purges the edge has.
  */
 class PurgeFollowerIT {
-    private static final String TOKEN = "follower-test-token";
-    private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
-
     @TempDir
     @SuppressWarnings("NullAway.Init")
     Path dir;
@@ -48,7 +32,7 @@ class PurgeFollowerIT {
     private final TestOrigin origin = new TestOrigin();
 
     @SuppressWarnings("NullAway.Init")
-    private PurgeApiServer api;
+    private TestPurgeApi api;
 
     @SuppressWarnings("NullAway.Init")
     private ProxyNode shield;
@@ -58,13 +42,7 @@ class PurgeFollowerIT {
 
     @BeforeEach
     void start() throws Exception {
-        byte[] hash = MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.UTF_8));
-        api = nodes.track(PurgeApiServer.start(
-                new PurgeApiConfig(ListenAddress.of("127.0.0.1", 0), dir.resolve("purge-log"))
-                        .withTokens(List.of(new PurgeTokenConfig(
-                                "ops", HexFormat.of().formatHex(hash), List.of("*"), List.of("purge", "read")))),
-                List.of(SiteConfig.anyHost(List.of(origin.uri()))),
-                Clock.systemUTC()));
+        api = nodes.track(TestPurgeApi.start(dir.resolve("purge-log"), origin.uri()));
         shield = nodes.start(
                 "shield",
                 "shield-1",
@@ -75,32 +53,18 @@ class PurgeFollowerIT {
     }
 
     private ProxyNode startEdge() {
-        return nodes.start("edge", "ams", dir.resolve("edge"), Router.forEdge(toShield(shield.uri())), api.uri());
+        return nodes.start(
+                "edge",
+                "ams",
+                dir.resolve("edge"),
+                Router.forEdge(Nodes.withShields(List.of(shield.uri()))),
+                api.uri());
     }
 
     @AfterEach
     void stop() throws Exception {
         nodes.close();
         origin.close();
-    }
-
-    private static StrataConfig toShield(URI shield) {
-        StrataConfig d = StrataConfig.defaults();
-        return new StrataConfig(
-                d.node(),
-                new EdgeConfig(
-                        d.edge().listen(),
-                        List.of(shield),
-                        d.edge().cache(),
-                        d.edge().limits(),
-                        d.edge().upstream()),
-                d.shield(),
-                List.of(),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
     }
 
     private HttpResponse<String> get(URI base, String path, String... headers) throws Exception {
@@ -119,16 +83,7 @@ class PurgeFollowerIT {
 
     /** Posts a purge and returns its sequence number. */
     private long post(String json) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(api.uri().resolve("/v1/purge"))
-                        .header("Authorization", "Bearer " + TOKEN)
-                        .POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        Matcher seq = SEQ.matcher(response.body());
-        assertThat(seq.find()).isTrue();
-        return Long.parseLong(seq.group(1));
+        return api.post(json);
     }
 
     /** Purges through the API, waits until both nodes applied it, then lets time pass so refills are newer. */

@@ -132,6 +132,18 @@ class ReloadIT {
         assertThat(b.requests()).isEqualTo(1);
         assertThat(edge.pools()).hasSize(1);
         assertThat(edge.pools().get(0).upstreams().get(0).uri()).isEqualTo(b.uri());
+        // The per-host meters follow the pools: the old origin's are gone, the new one's count.
+        String hostB = NodeMetrics.hostTag(b.uri());
+        assertThat(edge.metrics().registry().find("strata.upstream.requests").functionTimers())
+                .extracting(timer -> timer.getId().getTag("host"))
+                .containsExactly(hostB);
+        assertThat(edge.metrics()
+                        .registry()
+                        .get("strata.upstream.requests")
+                        .tag("host", hostB)
+                        .functionTimer()
+                        .count())
+                .isEqualTo(1.0);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -72,6 +73,9 @@ public final class Upstream {
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicLong ejections = new AtomicLong();
     private final AtomicLong checksFailed = new AtomicLong();
+    private final LongAdder attempts = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder latencyTotalNanos = new LongAdder();
 
     // Guarded by the pool's lock.
     int checkFailStreak;
@@ -162,6 +166,24 @@ public final class Upstream {
     /** How many active health checks of this host failed. */
     public long checksFailed() {
         return checksFailed.get();
+    }
+
+    /** Requests to this host that ended (failover attempts each count), not abandoned ones. */
+    public long attempts() {
+        return attempts.sum();
+    }
+
+    /** Of {@link #attempts()}, those that failed (no connection, a timeout or a 5xx). */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /**
+     * The latencies of {@link #attempts()} added up, in nanoseconds, as measured (a failure's
+     * latency is not raised to the one second balancers count it as).
+     */
+    public long latencyTotalNanos() {
+        return latencyTotalNanos.sum();
     }
 
     /** Requests that failed in a row (no connection, a timeout or a 5xx), up to now. */
@@ -354,6 +376,11 @@ public final class Upstream {
                 return;
             }
             inFlight.decrementAndGet();
+            attempts.increment();
+            latencyTotalNanos.add(latencyNanos);
+            if (!ok) {
+                failures.increment();
+            }
             observe(ok ? latencyNanos : Math.max(latencyNanos, FAILURE_NANOS));
             outcome(ok, detail);
         }

@@ -39,6 +39,23 @@ class UpstreamTest {
     }
 
     @Test
+    void endedAttemptsAreCountedWithTheirMeasuredLatencyAndFailures() {
+        host.begin().end(10 * MS, true);
+        host.begin().end(30 * MS, false);
+        Upstream.Attempt twice = host.begin();
+        twice.end(5 * MS, true);
+        twice.end(5 * MS, true);
+        host.begin().abandon();
+        host.begin();
+
+        assertThat(host.attempts()).isEqualTo(3);
+        assertThat(host.failures()).isEqualTo(1);
+        assertThat(host.latencyTotalNanos())
+                .as("as measured: a failure is not raised to the second balancers count it as")
+                .isEqualTo(45 * MS);
+    }
+
+    @Test
     void latencyIsMeasuredFromBeginByTheTicker() {
         Upstream.Attempt attempt = host.begin();
         ticker.advanceMillis(40);

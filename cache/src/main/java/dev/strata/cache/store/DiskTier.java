@@ -13,9 +13,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 import org.rocksdb.BlockBasedTableConfig;
@@ -26,11 +28,14 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactionOptionsFIFO;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.DBOptions;
+import org.rocksdb.HistogramType;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Statistics;
+import org.rocksdb.TickerType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -59,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every method blocks on disk I/O: never call it on an I/O thread. Thread-safe; after {@link
  * #close()} lookups miss and writes are ignored (a use after close never reaches native code).
  */
-public final class DiskTier implements CacheTier {
+public final class DiskTier implements CacheTier, TierStats {
     private static final Logger log = LoggerFactory.getLogger(DiskTier.class);
     private static final byte[] META = "meta".getBytes(StandardCharsets.UTF_8);
     private static final byte[] BODY = "body".getBytes(StandardCharsets.UTF_8);
@@ -72,6 +77,8 @@ public final class DiskTier implements CacheTier {
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Path dir;
+    private final long maxBytes;
+    private final Statistics statistics;
     private final DBOptions dbOptions;
     private final List<ColumnFamilyOptions> cfOptions;
     private final BloomFilter bloom;
@@ -83,6 +90,8 @@ public final class DiskTier implements CacheTier {
     private final WriteOptions writeOptions = new WriteOptions();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong corrupt = new AtomicLong();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     /** Readers are the operations, the writer is close: no native call ever runs on a closed DB. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
@@ -90,12 +99,16 @@ public final class DiskTier implements CacheTier {
 
     private DiskTier(
             Path dir,
+            long maxBytes,
+            Statistics statistics,
             DBOptions dbOptions,
             List<ColumnFamilyOptions> cfOptions,
             BloomFilter bloom,
             RocksDB db,
             List<ColumnFamilyHandle> handles) {
         this.dir = dir;
+        this.maxBytes = maxBytes;
+        this.statistics = statistics;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
         this.bloom = bloom;
@@ -183,7 +196,11 @@ public final class DiskTier implements CacheTier {
     }
 
     private static DiskTier tryOpen(Path dir, long maxBytes) throws RocksDBException {
+        // Tickers only (bytes read and written, FIFO compactions): with every histogram ignored
+        // RocksDB starts no timer on the read and write paths.
+        Statistics statistics = new Statistics(EnumSet.allOf(HistogramType.class));
         DBOptions dbOptions = new DBOptions()
+                .setStatistics(statistics)
                 .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
                 .setKeepLogFileNum(2)
@@ -203,12 +220,13 @@ public final class DiskTier implements CacheTier {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-            return new DiskTier(dir, dbOptions, cfOptions, bloom, db, handles);
+            return new DiskTier(dir, maxBytes, statistics, dbOptions, cfOptions, bloom, db, handles);
         } catch (RocksDBException e) {
             handles.forEach(ColumnFamilyHandle::close);
             cfOptions.forEach(ColumnFamilyOptions::close);
             bloom.close();
             dbOptions.close();
+            statistics.close();
             throw e;
         }
     }
@@ -239,16 +257,16 @@ public final class DiskTier implements CacheTier {
             List<byte[]> values = db.multiGetAsList(List.of(meta, body), List.of(keyBytes, keyBytes));
             byte[] metaBytes = values.get(0);
             if (metaBytes == null) {
-                return null;
+                return counted(null);
             }
             if (DiskFormat.isMarker(metaBytes)) {
                 VaryMarker marker = DiskFormat.decodeMarker(metaBytes);
                 if (marker == null) {
                     dropCorrupt(key, keyBytes);
                 }
-                return marker;
+                return counted(marker);
             }
-            return decodeResponse(key, keyBytes, metaBytes, values.get(1));
+            return counted(decodeResponse(key, keyBytes, metaBytes, values.get(1)));
         } catch (RocksDBException e) {
             countError("read", e);
             return null;
@@ -273,19 +291,25 @@ public final class DiskTier implements CacheTier {
             byte[] markerBytes = values.get(0);
             byte[] metaBytes = values.get(1);
             if (markerBytes == null || metaBytes == null) {
-                return null;
+                return counted(null);
             }
             VaryMarker marker = DiskFormat.decodeMarker(markerBytes);
             if (marker == null || !marker.fieldNames().equals(key.fieldNames())) {
-                return null;
+                return counted(null);
             }
-            return decodeResponse(key, keyBytes, metaBytes, values.get(2));
+            return counted(decodeResponse(key, keyBytes, metaBytes, values.get(2)));
         } catch (RocksDBException e) {
             countError("read", e);
             return null;
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /** Counts a read as a hit or a miss; returns {@code found}. */
+    private <T> @Nullable T counted(@Nullable T found) {
+        (found == null ? misses : hits).increment();
+        return found;
     }
 
     /** The response whose metadata and body these are, or null (and the entry dropped) when they do not match. */
@@ -534,6 +558,88 @@ public final class DiskTier implements CacheTier {
         return dir;
     }
 
+    /** The byte budget of the bodies' files. */
+    @Override
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Non-blocking. */
+    @Override
+    public long hitCount() {
+        return hits.sum();
+    }
+
+    /** Errors and dropped entries included. Non-blocking. */
+    @Override
+    public long missCount() {
+        return misses.sum();
+    }
+
+    /**
+     * RocksDB's estimate of the live data in its files plus what its write buffers hold and have not
+     * flushed yet; 0 once closed. Blocking (a native call).
+     */
+    @Override
+    public long usedBytes() {
+        return property("rocksdb.estimate-live-data-size") + property("rocksdb.cur-size-all-mem-tables");
+    }
+
+    /** RocksDB's estimate of the keys in the metadata column family; 0 once closed. Blocking (a native call). */
+    @Override
+    public long entryCount() {
+        lifecycle.readLock().lock();
+        try {
+            return closed ? 0 : db.getLongProperty(meta, "rocksdb.estimate-num-keys");
+        } catch (RocksDBException e) {
+            return 0;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Bytes read by lookups since open: RocksDB's {@code rocksdb.bytes.read} (single reads) plus
+     * {@code rocksdb.number.multiget.bytes.read} (lookups read metadata and body in one MultiGet).
+     */
+    public long bytesRead() {
+        return ticker(TickerType.BYTES_READ) + ticker(TickerType.NUMBER_MULTIGET_BYTES_READ);
+    }
+
+    /** Bytes written by stores, deletes and markers since open (RocksDB's {@code rocksdb.bytes.written}). */
+    public long bytesWritten() {
+        return ticker(TickerType.BYTES_WRITTEN);
+    }
+
+    /**
+     * FIFO compactions since open that dropped the oldest files to stay within the budget: the disk
+     * tier's evictions, counted by file, not by entry.
+     */
+    public long compactionCount() {
+        return ticker(TickerType.FIFO_MAX_SIZE_COMPACTIONS);
+    }
+
+    /** A database-wide property summed over the column families; 0 once closed or when RocksDB fails. */
+    private long property(String name) {
+        lifecycle.readLock().lock();
+        try {
+            return closed ? 0 : db.getAggregatedLongProperty(name);
+        } catch (RocksDBException e) {
+            return 0;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private long ticker(TickerType type) {
+        lifecycle.readLock().lock();
+        try {
+            return closed ? 0 : statistics.getTickerCount(type);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /** Flushes memtables and closes RocksDB cleanly; the tier is unusable afterwards. */
     @Override
     public void close() {
@@ -565,5 +671,6 @@ public final class DiskTier implements CacheTier {
         cfOptions.forEach(ColumnFamilyOptions::close);
         bloom.close();
         dbOptions.close();
+        statistics.close();
     }
 }

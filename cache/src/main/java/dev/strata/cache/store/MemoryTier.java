@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * generation is not its marker's is never returned. Invalidating a URL therefore removes only its
  * key, and its variants become unreachable at once; Caffeine evicts them as they go cold.
  */
-public final class MemoryTier implements CacheTier {
+public final class MemoryTier implements CacheTier, TierStats {
     /** What Caffeine holds: a URL's entry, or one of its variants. */
     private sealed interface Slot {
         long weight();
@@ -44,10 +44,12 @@ public final class MemoryTier implements CacheTier {
     }
 
     private final Cache<Object, Slot> cache;
+    private final long maxBytes;
     private final AtomicLong generations = new AtomicLong();
 
-    private MemoryTier(Cache<Object, Slot> cache) {
+    private MemoryTier(Cache<Object, Slot> cache, long maxBytes) {
         this.cache = cache;
+        this.maxBytes = maxBytes;
     }
 
     /** A tier holding at most {@code maxBytes}, maintained on Caffeine's default executor. */
@@ -62,13 +64,17 @@ public final class MemoryTier implements CacheTier {
      *     Runnable::run} in tests makes it deterministic)
      */
     public static MemoryTier create(long maxBytes, @Nullable Executor maintenance) {
-        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumWeight(maxBytes);
+        // Caffeine's statistics cost a striped counter increment per read; they feed the node's
+        // metrics (reads that hit or missed, evictions).
+        Caffeine<Object, Object> builder =
+                Caffeine.newBuilder().maximumWeight(maxBytes).recordStats();
         if (maintenance != null) {
             builder.executor(maintenance);
         }
         return new MemoryTier(
                 builder.<Object, Slot>weigher((key, slot) -> (int) Math.min(Integer.MAX_VALUE, slot.weight()))
-                        .build());
+                        .build(),
+                maxBytes);
     }
 
     @Override
@@ -168,6 +174,42 @@ public final class MemoryTier implements CacheTier {
     /** The number of entries, markers and variants included (approximate while maintenance is pending). */
     public long size() {
         return cache.estimatedSize();
+    }
+
+    /** The weights of every entry, marker and variant (approximate while maintenance is pending). */
+    @Override
+    public long usedBytes() {
+        return cache.policy()
+                .eviction()
+                .map(eviction -> eviction.weightedSize().orElse(0))
+                .orElse(0L);
+    }
+
+    @Override
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** {@link #size()}. */
+    @Override
+    public long entryCount() {
+        return size();
+    }
+
+    /** Caffeine's count of reads that found an entry. */
+    @Override
+    public long hitCount() {
+        return cache.stats().hitCount();
+    }
+
+    @Override
+    public long missCount() {
+        return cache.stats().missCount();
+    }
+
+    /** Entries evicted to stay within the byte budget since the tier was created. */
+    public long evictionCount() {
+        return cache.stats().evictionCount();
     }
 
     @Override

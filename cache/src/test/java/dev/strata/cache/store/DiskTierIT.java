@@ -83,6 +83,30 @@ class DiskTierIT {
     }
 
     @Test
+    void readsBytesAndEntriesAreReportedForTheNodesMetrics(@TempDir Path tmp) {
+        DiskTier tier = DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK);
+        try (tier) {
+            tier.store(key("/a"), response("hello, disk"));
+            tier.store(key("/b"), response("hello again"));
+
+            assertThat(tier.lookup(key("/a"))).isNotNull();
+            assertThat(tier.lookup(key("/absent"))).isNull();
+
+            assertThat(tier.hitCount()).isEqualTo(1);
+            assertThat(tier.missCount()).isEqualTo(1);
+            assertThat(tier.maxBytes()).isEqualTo(MAX_BYTES);
+            assertThat(tier.usedBytes()).as("unflushed, in the write buffers").isPositive();
+            assertThat(tier.entryCount()).isEqualTo(2);
+            assertThat(tier.bytesWritten()).isGreaterThan(2L * "hello, disk".length());
+            assertThat(tier.bytesRead()).isPositive();
+            assertThat(tier.compactionCount()).isZero();
+        }
+        assertThat(tier.usedBytes()).as("closed").isZero();
+        assertThat(tier.entryCount()).isZero();
+        assertThat(tier.bytesWritten()).isZero();
+    }
+
+    @Test
     void largeBodyRoundTrips(@TempDir Path tmp) {
         byte[] body = new byte[3 << 20];
         new Random(42).nextBytes(body);

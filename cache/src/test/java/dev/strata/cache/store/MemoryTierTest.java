@@ -94,6 +94,28 @@ class MemoryTierTest {
     }
 
     @Test
+    void readsEvictionsAndBytesAreCountedForTheNodesMetrics() {
+        long maxBytes = 10_000;
+        MemoryTier tier = MemoryTier.create(maxBytes, Runnable::run);
+        CachedResponse kilobyte = response(new byte[1_000]);
+        tier.store(key("/0"), kilobyte);
+
+        assertThat(tier.lookup(key("/0"))).isNotNull();
+        assertThat(tier.lookup(key("/absent"))).isNull();
+        assertThat(tier.hitCount()).isEqualTo(1);
+        assertThat(tier.missCount()).isEqualTo(1);
+        assertThat(tier.usedBytes()).isEqualTo(kilobyte.weight());
+        assertThat(tier.maxBytes()).isEqualTo(maxBytes);
+        assertThat(tier.evictionCount()).isZero();
+
+        for (int i = 1; i < 50; i++) {
+            tier.store(key("/" + i), kilobyte);
+        }
+        assertThat(tier.evictionCount()).isEqualTo(50 - tier.size());
+        assertThat(tier.usedBytes()).isEqualTo(tier.size() * kilobyte.weight()).isLessThanOrEqualTo(maxBytes);
+    }
+
+    @Test
     void entryHeavierThanTheWholeBudgetIsNotKept() {
         MemoryTier tier = MemoryTier.create(10_000, Runnable::run);
 
