@@ -32,6 +32,7 @@ final class Binder {
             "SiteConfig.hosts", ScalarType.HOST,
             "SiteConfig.balancer", ScalarType.BALANCER,
             "EdgeConfig.shieldBalancer", ScalarType.BALANCER,
+            "AccessLogConfig.format", ScalarType.ACCESS_LOG_FORMAT,
             "WafConfig.allow", ScalarType.NETWORK,
             "WafConfig.deny", ScalarType.NETWORK,
             "CachePolicyConfig.dropQueryParams", ScalarType.QUERY_PARAM);

@@ -21,7 +21,8 @@ enum ScalarType {
     HOST("a host name"),
     NETWORK("a network"),
     QUERY_PARAM("a query parameter name"),
-    BALANCER("a balancer name");
+    BALANCER("a balancer name"),
+    ACCESS_LOG_FORMAT("an access log format");
 
     private final String what;
 
@@ -96,6 +97,7 @@ enum ScalarType {
             case NETWORK -> Scalars.parseNetwork(text);
             case QUERY_PARAM -> Scalars.parseQueryParam(text);
             case BALANCER -> Scalars.parseBalancer(text);
+            case ACCESS_LOG_FORMAT -> Scalars.parseAccessLogFormat(text);
         };
     }
 }

@@ -167,4 +167,12 @@ final class Scalars {
         }
         return text;
     }
+
+    static String parseAccessLogFormat(String text) {
+        if (!AccessLogConfig.FORMATS.contains(text)) {
+            throw new IllegalArgumentException(quote(text) + " is not an access log format (expected: one of "
+                    + String.join(", ", AccessLogConfig.FORMATS) + ")");
+        }
+        return text;
+    }
 }

@@ -66,7 +66,9 @@ final class EdgeProcess implements AutoCloseable {
                 "--cache-dir",
                 cacheDir.toString(),
                 "--name",
-                name));
+                name,
+                "--access-log",
+                cacheDir.resolveSibling(name + "-access.log").toString()));
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()))
                 .start();

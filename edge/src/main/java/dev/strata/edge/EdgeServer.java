@@ -29,6 +29,8 @@ public final class EdgeServer {
                 Router.forEdge(config),
                 clock,
                 config.node().purgeApi());
+        spec = spec.withAccessLog(config.accessLog())
+                .withServerTiming(config.serverTiming().enabled());
         return ProxyNode.start(
                 config.admin().enabled() ? spec.withAdmin(config.admin().listen()) : spec);
     }

@@ -27,6 +27,8 @@ public final class ShieldServer {
                 Router.forShield(config),
                 clock,
                 config.node().purgeApi());
+        spec = spec.withAccessLog(config.accessLog())
+                .withServerTiming(config.serverTiming().enabled());
         return ProxyNode.start(
                 config.admin().enabled() ? spec.withAdmin(config.admin().listen()) : spec);
     }

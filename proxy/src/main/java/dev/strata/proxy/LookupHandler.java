@@ -158,7 +158,8 @@ final class LookupHandler implements HttpHandler {
                     status.ttl(hit.response().ttl(now)).build().format());
         } else if (result instanceof LookupResult.Stale stale) {
             if (stale.revalidateInBackground()) {
-                revalidator.revalidate(route, key, stale.response(), Requests.fillHeaders(exchange));
+                revalidator.revalidate(
+                        route, key, stale.response(), Requests.fillHeaders(exchange), RequestIdHandler.of(exchange));
             }
             responses.sendStored(
                     exchange,

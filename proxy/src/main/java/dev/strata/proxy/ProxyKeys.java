@@ -32,5 +32,11 @@ final class ProxyKeys {
     /** This exchange waited too long for another's fetch: it fetches itself. */
     static final AttachmentKey<Boolean> NO_COLLAPSE = AttachmentKey.create(Boolean.class);
 
+    /** The request's {@code X-Request-Id}, set by {@link RequestIdHandler} before anything else. */
+    static final AttachmentKey<String> REQUEST_ID = AttachmentKey.create(String.class);
+
+    /** Nanoseconds this exchange waited on the next hop so far ({@link Timings#addUpstream}). */
+    static final AttachmentKey<Long> UPSTREAM_NANOS = AttachmentKey.create(Long.class);
+
     private ProxyKeys() {}
 }

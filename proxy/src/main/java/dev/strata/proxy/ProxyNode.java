@@ -10,10 +10,13 @@ import dev.strata.cache.store.HeaderList;
 import dev.strata.cache.store.MemoryTier;
 import dev.strata.cache.store.TieredCache;
 import dev.strata.cache.store.UnavailableTier;
+import dev.strata.config.AccessLogConfig;
 import dev.strata.config.CacheConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.UpstreamConfig;
+import dev.strata.proxy.accesslog.AccessLog;
+import dev.strata.proxy.accesslog.AccessLogFormat;
 import dev.strata.purge.PurgeFollower;
 import dev.strata.upstream.HealthChecker;
 import dev.strata.upstream.UpstreamClient;
@@ -37,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * A running caching proxy node (an edge or a shield): an Undertow listener, its two-tier cache, the
  * bounded disk executor and the upstream client, started together and stopped gracefully.
  *
- * <p>The handler chain is node health ({@value dev.strata.config.HealthCheckConfig#NODE_HEALTH_PATH},
+ * <p>The handler chain is request id (then {@code Server-Timing} and the access log, when
+ * configured) → node health ({@value dev.strata.config.HealthCheckConfig#NODE_HEALTH_PATH},
  * answered by the node itself) → admission → lookup (memory on the I/O thread, disk on the disk
  * executor) → fetch (async upstream). The node's {@link HealthChecker} checks the router's
  * {@linkplain Router#pools() pools} while it runs. {@link #close()} stops accepting, lets in-flight
@@ -72,6 +76,8 @@ public final class ProxyNode implements AutoCloseable {
      * @param clock the clock for ages and freshness
      * @param purgeApi the purge API whose log the node follows (at most one); empty for none
      * @param admin where the admin listener listens; null for none
+     * @param accessLog the access log (see {@link AccessLogConfig#enabled()})
+     * @param serverTiming whether responses carry {@code Server-Timing}
      */
     public record Spec(
             String role,
@@ -83,7 +89,9 @@ public final class ProxyNode implements AutoCloseable {
             Router router,
             Clock clock,
             List<URI> purgeApi,
-            @Nullable ListenAddress admin) {
+            @Nullable ListenAddress admin,
+            AccessLogConfig accessLog,
+            boolean serverTiming) {
         public Spec {
             requireNonNull(role, "role");
             requireNonNull(name, "name");
@@ -94,6 +102,7 @@ public final class ProxyNode implements AutoCloseable {
             requireNonNull(router, "router");
             requireNonNull(clock, "clock");
             purgeApi = List.copyOf(purgeApi);
+            requireNonNull(accessLog, "accessLog");
         }
 
         /** A node without an admin listener. */
@@ -107,12 +116,50 @@ public final class ProxyNode implements AutoCloseable {
                 Router router,
                 Clock clock,
                 List<URI> purgeApi) {
-            this(role, name, listen, cache, limits, upstream, router, clock, purgeApi, null);
+            this(
+                    role,
+                    name,
+                    listen,
+                    cache,
+                    limits,
+                    upstream,
+                    router,
+                    clock,
+                    purgeApi,
+                    null,
+                    AccessLogConfig.defaults().withEnabled(false),
+                    false);
         }
 
         /** This spec with an admin listener on {@code address}. */
         public Spec withAdmin(ListenAddress address) {
-            return new Spec(role, name, listen, cache, limits, upstream, router, clock, purgeApi, address);
+            return with(address, accessLog, serverTiming);
+        }
+
+        /** This spec with {@code config} as its access log (on or off, as the config says). */
+        public Spec withAccessLog(AccessLogConfig config) {
+            return with(admin, config, serverTiming);
+        }
+
+        /** This spec with {@code Server-Timing} on or off. */
+        public Spec withServerTiming(boolean on) {
+            return with(admin, accessLog, on);
+        }
+
+        private Spec with(@Nullable ListenAddress newAdmin, AccessLogConfig newAccessLog, boolean newServerTiming) {
+            return new Spec(
+                    role,
+                    name,
+                    listen,
+                    cache,
+                    limits,
+                    upstream,
+                    router,
+                    clock,
+                    purgeApi,
+                    newAdmin,
+                    newAccessLog,
+                    newServerTiming);
         }
 
         /** A node that follows no purge API. */
@@ -138,6 +185,7 @@ public final class ProxyNode implements AutoCloseable {
     private final @Nullable PurgeFollower follower;
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
+    private final @Nullable AccessLog accessLog;
     private final URI uri;
     private volatile boolean draining;
     private volatile @Nullable AdminListener admin;
@@ -151,7 +199,8 @@ public final class ProxyNode implements AutoCloseable {
             HealthChecker healthChecker,
             @Nullable PurgeFollower follower,
             GracefulShutdownHandler graceful,
-            Undertow undertow) {
+            Undertow undertow,
+            @Nullable AccessLog accessLog) {
         this.spec = spec;
         this.cache = cache;
         this.collapser = collapser;
@@ -161,6 +210,7 @@ public final class ProxyNode implements AutoCloseable {
         this.follower = follower;
         this.graceful = graceful;
         this.undertow = undertow;
+        this.accessLog = accessLog;
         InetSocketAddress bound =
                 (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
         this.uri = uriOf(spec.listen().host(), bound.getPort());
@@ -262,6 +312,7 @@ public final class ProxyNode implements AutoCloseable {
         }
         HttpHandler chain = new NodeHealthHandler(spec.name(), new AdmissionHandler(spec.limits(), responses, lookup));
         GracefulShutdownHandler graceful = new GracefulShutdownHandler(chain);
+        AccessLog accessLog = openAccessLog(spec);
         LimitsConfig limits = spec.limits();
         Undertow undertow = Undertow.builder()
                 .addHttpListener(spec.listen().port(), spec.listen().host())
@@ -274,7 +325,8 @@ public final class ProxyNode implements AutoCloseable {
                         UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodySize().bytes())
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
-                .setHandler(graceful)
+                .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // total times
+                .setHandler(observed(spec, accessLog, graceful))
                 .build();
         try {
             undertow.start();
@@ -285,6 +337,9 @@ public final class ProxyNode implements AutoCloseable {
             client.close();
             diskExecutor.shutdownNow();
             cache.close();
+            if (accessLog != null) {
+                accessLog.close();
+            }
             throw new IllegalStateException(
                     "cannot listen on " + spec.listen() + ": "
                             + (e.getCause() == null
@@ -300,7 +355,7 @@ public final class ProxyNode implements AutoCloseable {
             follower.start();
         }
         ProxyNode node = new ProxyNode(
-                spec, cache, collapser, diskExecutor, client, healthChecker, follower, graceful, undertow);
+                spec, cache, collapser, diskExecutor, client, healthChecker, follower, graceful, undertow, accessLog);
         ListenAddress adminAddress = spec.admin();
         if (adminAddress != null) {
             AdminListener listener;
@@ -321,12 +376,37 @@ public final class ProxyNode implements AutoCloseable {
             log.info("{} {} admin on {}", spec.role(), spec.name(), listener.uri());
         }
         log.info(
-                "{} {} listening on {} (cache {})",
+                "{} {} listening on {} (cache {}, access log {})",
                 spec.role(),
                 spec.name(),
                 node.uri,
-                spec.cache().dir());
+                spec.cache().dir(),
+                accessLog == null ? "off" : accessLog.path());
         return node;
+    }
+
+    /** The node's access log, or null when it has none; its writer runs from now on. */
+    private static @Nullable AccessLog openAccessLog(Spec spec) {
+        AccessLogConfig config = spec.accessLog();
+        if (!config.enabled()) {
+            return null;
+        }
+        return AccessLog.start(
+                config.pathFor(spec.role(), spec.name()),
+                AccessLogFormat.of(config.format(), spec.clock().getZone()),
+                config.maxSize().bytes(),
+                config.maxFiles(),
+                "access-log-" + spec.role() + "-" + spec.name());
+    }
+
+    /**
+     * What runs before everything else: the request id, then {@code Server-Timing} and the access
+     * log where configured, around {@code inner}; so a request refused while draining is logged too.
+     */
+    private static HttpHandler observed(Spec spec, @Nullable AccessLog accessLog, HttpHandler inner) {
+        HttpHandler handler =
+                accessLog == null ? inner : new AccessLogHandler(accessLog, spec.name(), spec.clock(), inner);
+        return new RequestIdHandler(spec.serverTiming() ? new ServerTimingHandler(handler) : handler);
     }
 
     /** The URL clients use, with the real port when the configured one was 0. */
@@ -368,6 +448,11 @@ public final class ProxyNode implements AutoCloseable {
         return cache.purgeLogSeq();
     }
 
+    /** The node's access log, for its counters ({@link AccessLog#written()}, {@link AccessLog#dropped()}). */
+    public Optional<AccessLog> accessLog() {
+        return Optional.ofNullable(accessLog);
+    }
+
     /** The node's request collapsing, for its counters. */
     public RequestCollapser collapser() {
         return collapser;
@@ -406,6 +491,9 @@ public final class ProxyNode implements AutoCloseable {
                         spec.role(),
                         spec.name());
             }
+        }
+        if (accessLog != null) {
+            accessLog.close(); // after the listener: every request it answered is in the log
         }
         AdminListener listener = admin;
         if (listener != null) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.strata.config.CacheConfig;
 import dev.strata.config.CollapseConfig;
-import dev.strata.config.EdgeConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.StrataConfig;
@@ -191,7 +190,7 @@ class CollapsingIT {
                         dir.resolve("s2"),
                         Router.forShield(Nodes.withSites(List.of(originUri())))));
         StrataConfig toShields =
-                withShields(shields.stream().map(ProxyNode::uri).toList());
+                Nodes.withShields(shields.stream().map(ProxyNode::uri).toList());
         List<ProxyNode> edges = List.of(
                 nodes.start("edge", "ams", dir.resolve("e1"), Router.forEdge(toShields)),
                 nodes.start("edge", "nyc", dir.resolve("e2"), Router.forEdge(toShields)),
@@ -266,24 +265,5 @@ class CollapsingIT {
         assertThat(leader.get(60, SECONDS).body()).isEqualTo(BODY);
         assertThat(waiter.get(60, SECONDS).body()).isEqualTo(BODY);
         assertThat(edge.collapser().collapsedCount()).isEqualTo(1);
-    }
-
-    private static StrataConfig withShields(List<URI> shields) {
-        StrataConfig d = StrataConfig.defaults();
-        return new StrataConfig(
-                d.node(),
-                new EdgeConfig(
-                        d.edge().listen(),
-                        shields,
-                        d.edge().cache(),
-                        d.edge().limits(),
-                        d.edge().upstream()),
-                d.shield(),
-                List.of(),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
     }
 }

@@ -3,6 +3,7 @@ package dev.strata.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.config.CacheConfig;
+import dev.strata.config.EdgeConfig;
 import dev.strata.config.LimitsConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.SiteConfig;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Proxy nodes for integration tests: started on 127.0.0.1 with OS-chosen ports and a clock the test
@@ -50,7 +52,24 @@ final class Nodes implements AutoCloseable {
 
     private ProxyNode start(
             String role, String name, Path cacheDir, Router router, LimitsConfig limits, int port, List<URI> purgeApi) {
-        return track(ProxyNode.start(new ProxyNode.Spec(
+        return start(role, name, cacheDir, router, limits, port, purgeApi, spec -> spec);
+    }
+
+    /** A node whose spec {@code tweak} changes (its access log, say) before it starts. */
+    ProxyNode start(String role, String name, Path cacheDir, Router router, UnaryOperator<ProxyNode.Spec> tweak) {
+        return start(role, name, cacheDir, router, LimitsConfig.defaults(), 0, List.of(), tweak);
+    }
+
+    private ProxyNode start(
+            String role,
+            String name,
+            Path cacheDir,
+            Router router,
+            LimitsConfig limits,
+            int port,
+            List<URI> purgeApi,
+            UnaryOperator<ProxyNode.Spec> tweak) {
+        return track(ProxyNode.start(tweak.apply(new ProxyNode.Spec(
                 role,
                 name,
                 ListenAddress.of("127.0.0.1", port),
@@ -59,7 +78,7 @@ final class Nodes implements AutoCloseable {
                 UpstreamConfig.defaults(),
                 router,
                 clock,
-                purgeApi)));
+                purgeApi))));
     }
 
     /** Closes {@code closeable} with the nodes. */
@@ -79,19 +98,16 @@ final class Nodes implements AutoCloseable {
         return withSite(SiteConfig.anyHost(origins));
     }
 
+    /** The defaults with {@code shields} as the edge's shields, and no sites. */
+    static StrataConfig withShields(List<URI> shields) {
+        EdgeConfig d = StrataConfig.defaults().edge();
+        return StrataConfig.defaults()
+                .withEdge(new EdgeConfig(d.listen(), shields, d.cache(), d.limits(), d.upstream()));
+    }
+
     /** The defaults with {@code site} as the only site. */
     static StrataConfig withSite(SiteConfig site) {
-        StrataConfig d = StrataConfig.defaults();
-        return new StrataConfig(
-                d.node(),
-                d.edge(),
-                d.shield(),
-                List.of(site),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
+        return StrataConfig.defaults().withSites(List.of(site));
     }
 
     @Override

@@ -184,22 +184,7 @@ class ProxyNodeIT {
                 "shield-test",
                 dir.resolve("shield"),
                 Router.forShield(Nodes.withSites(List.of(origin.uri()))));
-        StrataConfig d = StrataConfig.defaults();
-        StrataConfig edgeConfig = new StrataConfig(
-                d.node(),
-                new dev.strata.config.EdgeConfig(
-                        d.edge().listen(),
-                        List.of(shield.uri()),
-                        d.edge().cache(),
-                        d.edge().limits(),
-                        d.edge().upstream()),
-                d.shield(),
-                List.of(),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
+        StrataConfig edgeConfig = Nodes.withShields(List.of(shield.uri()));
         ProxyNode edge = nodes.start("edge", "ams", dir.resolve("edge"), Router.forEdge(edgeConfig));
         ProxyNode otherEdge = nodes.start("edge", "nyc", dir.resolve("edge2"), Router.forEdge(edgeConfig));
 

@@ -3,12 +3,10 @@ package dev.strata.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.strata.config.EdgeConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.PurgeApiConfig;
 import dev.strata.config.PurgeTokenConfig;
 import dev.strata.config.SiteConfig;
-import dev.strata.config.StrataConfig;
 import dev.strata.purge.PurgeApiServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,32 +73,18 @@ class PurgeFollowerIT {
     }
 
     private ProxyNode startEdge() {
-        return nodes.start("edge", "ams", dir.resolve("edge"), Router.forEdge(toShield(shield.uri())), api.uri());
+        return nodes.start(
+                "edge",
+                "ams",
+                dir.resolve("edge"),
+                Router.forEdge(Nodes.withShields(List.of(shield.uri()))),
+                api.uri());
     }
 
     @AfterEach
     void stop() throws Exception {
         nodes.close();
         origin.close();
-    }
-
-    private static StrataConfig toShield(URI shield) {
-        StrataConfig d = StrataConfig.defaults();
-        return new StrataConfig(
-                d.node(),
-                new EdgeConfig(
-                        d.edge().listen(),
-                        List.of(shield),
-                        d.edge().cache(),
-                        d.edge().limits(),
-                        d.edge().upstream()),
-                d.shield(),
-                List.of(),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
     }
 
     private HttpResponse<String> get(URI base, String path, String... headers) throws Exception {
