@@ -32,6 +32,7 @@ final class Binder {
             Map.entry("SiteConfig.hosts", ScalarType.HOST),
             Map.entry("SiteConfig.balancer", ScalarType.BALANCER),
             Map.entry("EdgeConfig.shieldBalancer", ScalarType.BALANCER),
+            Map.entry("AccessLogConfig.format", ScalarType.ACCESS_LOG_FORMAT),
             Map.entry("WafConfig.allow", ScalarType.NETWORK),
             Map.entry("WafConfig.deny", ScalarType.NETWORK),
             Map.entry("CachePolicyConfig.dropQueryParams", ScalarType.QUERY_PARAM),

@@ -24,7 +24,8 @@ enum ScalarType {
     QUERY_PARAM("a query parameter name"),
     BALANCER("a balancer name"),
     LOG_KIND("a purge log kind"),
-    STREAM_NAME("a stream name");
+    STREAM_NAME("a stream name"),
+    ACCESS_LOG_FORMAT("an access log format");
 
     private final String what;
 
@@ -102,6 +103,7 @@ enum ScalarType {
             case BALANCER -> Scalars.parseBalancer(text);
             case LOG_KIND -> Scalars.parseLogKind(text);
             case STREAM_NAME -> Scalars.parseStreamName(text);
+            case ACCESS_LOG_FORMAT -> Scalars.parseAccessLogFormat(text);
         };
     }
 }

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -199,9 +200,17 @@ final class Scalars {
     }
 
     static String parseLogKind(String text) {
-        if (!PurgeLogConfig.KINDS.contains(text)) {
-            throw new IllegalArgumentException(quote(text) + " is not a purge log kind (expected: one of "
-                    + String.join(", ", PurgeLogConfig.KINDS) + ")");
+        return oneOf(text, PurgeLogConfig.KINDS, "a purge log kind");
+    }
+
+    static String parseAccessLogFormat(String text) {
+        return oneOf(text, AccessLogConfig.FORMATS, "an access log format");
+    }
+
+    private static String oneOf(String text, List<String> choices, String what) {
+        if (!choices.contains(text)) {
+            throw new IllegalArgumentException(
+                    quote(text) + " is not " + what + " (expected: one of " + String.join(", ", choices) + ")");
         }
         return text;
     }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param rateLimits per-client request rate limits
  * @param purgeApi the purge API role
  * @param admin the admin listener (health, metrics)
+ * @param accessLog the access log of an edge or shield
+ * @param serverTiming the {@code Server-Timing} response field of an edge or shield
  * @param origin the built-in static asset origin ({@code strata origin})
  */
 public record StrataConfig(
@@ -27,6 +29,8 @@ public record StrataConfig(
         RateLimitConfig rateLimits,
         PurgeApiConfig purgeApi,
         AdminConfig admin,
+        AccessLogConfig accessLog,
+        ServerTimingConfig serverTiming,
         OriginConfig origin) {
     public StrataConfig {
         requireNonNull(node, "node");
@@ -37,6 +41,8 @@ public record StrataConfig(
         requireNonNull(rateLimits, "rateLimits");
         requireNonNull(purgeApi, "purgeApi");
         requireNonNull(admin, "admin");
+        requireNonNull(accessLog, "accessLog");
+        requireNonNull(serverTiming, "serverTiming");
         requireNonNull(origin, "origin");
     }
 
@@ -51,6 +57,20 @@ public record StrataConfig(
                 RateLimitConfig.defaults(),
                 PurgeApiConfig.defaults(),
                 AdminConfig.defaults(),
+                AccessLogConfig.defaults(),
+                ServerTimingConfig.defaults(),
                 OriginConfig.defaults());
+    }
+
+    /** This configuration with {@code newEdge} in place of its edge section. */
+    public StrataConfig withEdge(EdgeConfig newEdge) {
+        return new StrataConfig(
+                node, newEdge, shield, sites, waf, rateLimits, purgeApi, admin, accessLog, serverTiming, origin);
+    }
+
+    /** This configuration with {@code newSites} in place of its sites. */
+    public StrataConfig withSites(List<SiteConfig> newSites) {
+        return new StrataConfig(
+                node, edge, shield, newSites, waf, rateLimits, purgeApi, admin, accessLog, serverTiming, origin);
     }
 }

@@ -68,7 +68,21 @@ class ConfigErrorsTest {
         assertRejected(
                 "logging: {}\n",
                 "strata.yaml:1: logging: unknown key (expected one of: node, edge, shield, sites, waf, rate-limits,"
-                        + " purge-api, admin, origin)");
+                        + " purge-api, admin, access-log, server-timing, origin)");
+    }
+
+    @Test
+    void anUnknownAccessLogFormatNamesTheFormats() {
+        assertRejected(
+                "access-log:\n  format: xml\n",
+                "strata.yaml:2: access-log.format: \"xml\" is not an access log format (expected: one of combined, json)");
+    }
+
+    @Test
+    void anAccessLogKeepsAtLeastOneFile() {
+        assertRejected(
+                "access-log:\n  max-files: 0\n",
+                "strata.yaml:2: access-log.max-files: \"0\" is out of range (expected: >= 1)");
     }
 
     @Test

@@ -59,6 +59,8 @@ class ConfigPrinterTest {
                                 Duration.ofMillis(2500),
                                 Duration.ofSeconds(90)))),
                 new AdminConfig(false, ListenAddress.of("127.0.0.1", 9091)),
+                new AccessLogConfig(false, "json", Path.of("/var/log/strata/{name}.log"), ByteSize.ofKibibytes(64), 1),
+                new ServerTimingConfig(true),
                 new OriginConfig(
                         ListenAddress.of("127.0.0.1", 8001), Path.of("."), "public, max-age=\"60\" # not a comment"));
 

@@ -87,17 +87,7 @@ class ExampleConfigTest {
                         "purge-api.tokens",
                         List.of()));
 
-        assertThat(new StrataConfig(
-                        example.node(),
-                        example.edge(),
-                        example.shield(),
-                        List.of(),
-                        example.waf(),
-                        example.rateLimits(),
-                        example.purgeApi(),
-                        example.admin(),
-                        example.origin()))
-                .isEqualTo(StrataConfig.defaults());
+        assertThat(example.withSites(List.of())).isEqualTo(StrataConfig.defaults());
         assertThat(example.sites().get(0).cache())
                 .usingRecursiveComparison()
                 .ignoringFields("dropQueryParams")

@@ -2,6 +2,7 @@ package dev.strata.dist;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.strata.config.AccessLogConfig;
 import dev.strata.config.ListenAddress;
 import dev.strata.config.OriginConfig;
 import dev.strata.config.PurgeApiConfig;
@@ -129,6 +130,7 @@ final class Demo implements AutoCloseable {
                     new Flags()
                             .set("shield.listen", address(basePort, 4 + i))
                             .set("shield.cache.dir", workDir.resolve(name + "-cache"))
+                            .set("access-log.path", accessLogs())
                             .set("node.name", name)
                             .set("node.purge-api", purgeApi)
                             .set("admin.enabled", true)
@@ -149,6 +151,7 @@ final class Demo implements AutoCloseable {
                             .set("edge.listen", address(basePort, 1 + i))
                             .set("edge.shields", shieldUrls)
                             .set("edge.cache.dir", workDir.resolve(pop + "-cache"))
+                            .set("access-log.path", accessLogs())
                             .set("node.name", pop)
                             .set("node.purge-api", purgeApi)
                             .set("admin.enabled", true)
@@ -162,6 +165,11 @@ final class Demo implements AutoCloseable {
         }
         nodes.add(new Node("purge-api", "purge-api", purge.uri()));
         purgeApiUri = purge.uri();
+    }
+
+    /** Every node's access log in the working directory, one file each: {@code logs/edge-ams-access.log}. */
+    private Path accessLogs() {
+        return workDir.resolve("logs").resolve(AccessLogConfig.ROLE + "-" + AccessLogConfig.NAME + "-access.log");
     }
 
     private static String newToken() {
@@ -248,6 +256,11 @@ final class Demo implements AutoCloseable {
                 .append("' -d '{\"urls\":[\"http://127.0.0.1/css/site.css\"]}' ")
                 .append(purgeApi())
                 .append("/v1/purge\n")
+                .append("Access logs: ")
+                .append(workDir.resolve("logs"))
+                .append(" (one per node: tail -f ")
+                .append(edges.get(0).accessLog().orElseThrow().path())
+                .append(")\n")
                 .append("Data: ")
                 .append(workDir)
                 .append(" (removed on exit)\n")

@@ -49,15 +49,6 @@ final class Flags {
         if (origins.isEmpty()) {
             return config;
         }
-        return new StrataConfig(
-                config.node(),
-                config.edge(),
-                config.shield(),
-                List.of(SiteConfig.anyHost(origins)),
-                config.waf(),
-                config.rateLimits(),
-                config.purgeApi(),
-                config.admin(),
-                config.origin());
+        return config.withSites(List.of(SiteConfig.anyHost(origins)));
     }
 }

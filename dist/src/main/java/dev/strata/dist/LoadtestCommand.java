@@ -264,6 +264,8 @@ final class LoadtestCommand implements Callable<Integer> {
                             new Flags()
                                     .set("edge.listen", "127.0.0.1:0")
                                     .set("edge.cache.dir", cacheDir.resolve("edge-cache"))
+                                    // Logged like a production edge, into the run's own directory.
+                                    .set("access-log.path", cacheDir.resolve("access.log"))
                                     .set("node.name", "loadtest")
                                     .origins("origin", List.of(testOrigin.uri().toString()))
                                     .load(null),

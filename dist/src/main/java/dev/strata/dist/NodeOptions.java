@@ -30,6 +30,13 @@ final class NodeOptions {
     @Nullable
     String admin;
 
+    @Option(
+            names = "--access-log",
+            paramLabel = "FILE|off",
+            description = "Where the access log goes ({role} and {name} are replaced by the node's), or off.")
+    @Nullable
+    String accessLog;
+
     /** These flags as overrides of the {@code role} section ({@code edge} or {@code shield}). */
     Flags flags(String role) {
         return new Flags()
@@ -37,6 +44,8 @@ final class NodeOptions {
                 .set(role + ".cache.dir", cacheDir)
                 .set("node.name", name)
                 .set("admin.enabled", admin == null ? null : true)
-                .set("admin.listen", admin);
+                .set("admin.listen", admin)
+                .set("access-log.enabled", accessLog == null ? null : !accessLog.equals("off"))
+                .set("access-log.path", accessLog == null || accessLog.equals("off") ? null : accessLog);
     }
 }

@@ -241,6 +241,42 @@ class DemoIT {
     }
 
     @Test
+    void everyEdgeAndShieldLogsToItsOwnFileAndARequestIdNamesTheRequestOnBothTiers() throws Exception {
+        List<ProxyNode> all = new java.util.ArrayList<>(demo.edges());
+        all.addAll(demo.shields());
+        List<Path> logs =
+                all.stream().map(node -> node.accessLog().orElseThrow().path()).toList();
+        assertThat(logs).doesNotHaveDuplicates().allSatisfy(log -> assertThat(demo.banner())
+                .contains("Access logs: " + log.getParent()));
+
+        HttpResponse<byte[]> response = http.send(
+                HttpRequest.newBuilder(demo.edges().get(0).uri().resolve("/js/app.js?t=logged"))
+                        .header("X-Request-Id", "demo-request-1")
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(response.headers().firstValue("X-Request-Id")).hasValue("demo-request-1");
+        Path amsLog = demo.edges().get(0).accessLog().orElseThrow().path();
+        assertThat(amsLog.getFileName()).hasToString("edge-ams-access.log");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(amsLog)
+                        && Files.readString(amsLog).contains("\"GET /js/app.js?t=logged HTTP/1.1\" 200 "));
+        await().atMost(Duration.ofSeconds(10)).until(() -> demo.shields().stream()
+                .map(shield -> shield.accessLog().orElseThrow().path())
+                .filter(Files::exists)
+                .flatMap(log -> read(log).lines())
+                .anyMatch(line -> line.contains(" MISS ") && line.contains(" demo-request-1 ")));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void purgeApiAnswersItsHealthCheck() throws Exception {
         URI purge = demo.nodes().stream()
                 .filter(node -> node.role().equals("purge-api"))

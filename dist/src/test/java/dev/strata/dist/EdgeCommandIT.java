@@ -79,7 +79,10 @@ class EdgeCommandIT {
                 "--cache-dir",
                 dir.resolve("cache").toString(),
                 "--name",
-                "pop1");
+                "pop1",
+                "--access-log",
+                dir.resolve("logs").resolve("{role}-{name}.log").toString());
+        Path accessLog = dir.resolve("logs").resolve("edge-pop1.log");
         try (ProxyNode edge = command.start(Clock.systemUTC())) {
             HttpResponse<String> first = http.send(
                     HttpRequest.newBuilder(edge.uri().resolve("/a?x=1")).build(), HttpResponse.BodyHandlers.ofString());
@@ -91,7 +94,14 @@ class EdgeCommandIT {
             assertThat(second.headers().firstValue("X-Served-By")).hasValue("pop1");
             assertThat(second.body()).isEqualTo(first.body()).isEqualTo("hello from /a?x=1");
             assertThat(requests.get()).isEqualTo(1);
+            assertThat(edge.accessLog().orElseThrow().path()).isEqualTo(accessLog);
         }
+        // Closed: every request is in the log, in the combined format.
+        assertThat(Files.readAllLines(accessLog))
+                .hasSize(2)
+                .allSatisfy(line -> assertThat(line).contains("\"GET /a?x=1 HTTP/1.1\" 200 "))
+                .satisfiesExactly(miss -> assertThat(miss).contains(" MISS "), hit -> assertThat(hit)
+                        .contains(" HIT "));
     }
 
     @Test
@@ -99,10 +109,18 @@ class EdgeCommandIT {
         Path cache = Files.createDirectories(dir.resolve("cache"));
         Files.writeString(cache.resolve("CURRENT"), "MANIFEST-000042\n");
         Files.write(cache.resolve("MANIFEST-000042"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-        EdgeCommand command =
-                parse("--listen", "127.0.0.1:0", "--origin", plainUri().toString(), "--cache-dir", cache.toString());
+        EdgeCommand command = parse(
+                "--listen",
+                "127.0.0.1:0",
+                "--origin",
+                plainUri().toString(),
+                "--cache-dir",
+                cache.toString(),
+                "--access-log",
+                "off");
 
         try (ProxyNode edge = command.start(Clock.systemUTC())) {
+            assertThat(edge.accessLog()).isEmpty();
             HttpResponse<String> first = http.send(
                     HttpRequest.newBuilder(edge.uri().resolve("/b")).build(), HttpResponse.BodyHandlers.ofString());
             HttpResponse<String> second = http.send(
@@ -149,7 +167,9 @@ class EdgeCommandIT {
                     "--origin",
                     plainUri().toString(),
                     "--cache-dir",
-                    dir.resolve("cache").toString());
+                    dir.resolve("cache").toString(),
+                    "--access-log",
+                    "off");
 
             assertThat(status).isEqualTo(1);
             assertThat(err.toString(StandardCharsets.UTF_8))

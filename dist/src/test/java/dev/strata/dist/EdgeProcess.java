@@ -66,7 +66,9 @@ final class EdgeProcess implements AutoCloseable {
                         "--cache-dir",
                         cacheDir.toString(),
                         "--name",
-                        name),
+                        name,
+                        "--access-log",
+                        cacheDir.resolveSibling(name + "-access.log").toString()),
                 name,
                 stderr);
     }
@@ -86,7 +88,9 @@ final class EdgeProcess implements AutoCloseable {
                 "--admin",
                 "127.0.0.1:0",
                 "--name",
-                name);
+                name,
+                "--access-log",
+                cacheDir.resolveSibling(name + "-access.log").toString());
         return launch(List.of(), List.of(), arguments, name, stderr);
     }
 

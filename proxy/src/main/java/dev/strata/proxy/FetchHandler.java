@@ -130,13 +130,18 @@ final class FetchHandler implements HttpHandler {
                 // a port others are served.
                 hop.host(),
                 cacheable ? key.pathAndQuery() : targetOf(exchange),
-                forwarded,
+                RequestIds.onto(forwarded, RequestIdHandler.of(exchange)),
                 body);
         exchange.putAttachment(ProxyKeys.GENERATION, writer.generation(key));
+        long sent = System.nanoTime();
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> client.exchange(hop.upstreams(), request, maxObjectBytes)
-                .whenComplete((fetched, failure) -> exchange.dispatch(
-                        exchange.getIoThread(),
-                        ex -> complete(ex, route, key, clientHeaders, fill, validating, fetched, failure))));
+                .whenComplete((fetched, failure) -> {
+                    long waited = System.nanoTime() - sent;
+                    exchange.dispatch(exchange.getIoThread(), ex -> {
+                        Timings.addUpstream(ex, waited);
+                        complete(ex, route, key, clientHeaders, fill, validating, fetched, failure);
+                    });
+                }));
     }
 
     /**

@@ -164,7 +164,8 @@ final class LookupHandler implements HttpHandler {
             responses.sendStored(exchange, hit.response(), CacheStatus.HIT, hit.age(), status);
         } else if (result instanceof LookupResult.Stale stale) {
             if (stale.revalidateInBackground()) {
-                revalidator.revalidate(route, key, stale.response(), Requests.fillHeaders(exchange));
+                revalidator.revalidate(
+                        route, key, stale.response(), Requests.fillHeaders(exchange), RequestIdHandler.of(exchange));
             }
             responses.sendStored(
                     exchange,

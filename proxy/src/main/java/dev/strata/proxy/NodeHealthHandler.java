@@ -27,9 +27,7 @@ final class NodeHealthHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (!exchange.getRequestPath().equals(HealthCheckConfig.NODE_HEALTH_PATH)
-                || !(exchange.getRequestMethod().equals(Methods.GET)
-                        || exchange.getRequestMethod().equals(Methods.HEAD))) {
+        if (!isHealthCheck(exchange)) {
             next.handleRequest(exchange);
             return;
         }
@@ -39,6 +37,13 @@ final class NodeHealthHandler implements HttpHandler {
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 3);
         exchange.getResponseHeaders().put(X_SERVED_BY, nodeName);
         exchange.getResponseSender().send("ok\n");
+    }
+
+    /** Whether the request is a health check this handler answers. */
+    static boolean isHealthCheck(HttpServerExchange exchange) {
+        return exchange.getRequestPath().equals(HealthCheckConfig.NODE_HEALTH_PATH)
+                && (exchange.getRequestMethod().equals(Methods.GET)
+                        || exchange.getRequestMethod().equals(Methods.HEAD));
     }
 
     @Override

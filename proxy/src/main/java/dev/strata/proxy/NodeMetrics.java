@@ -6,6 +6,7 @@ import dev.strata.cache.store.DiskTier;
 import dev.strata.cache.store.MemoryTier;
 import dev.strata.cache.store.TierStats;
 import dev.strata.cache.store.UnavailableTier;
+import dev.strata.proxy.accesslog.AccessLog;
 import dev.strata.purge.PurgeFollower;
 import dev.strata.upstream.HealthState;
 import dev.strata.upstream.Upstream;
@@ -215,6 +216,25 @@ final class NodeMetrics implements AutoCloseable {
                 RequestCollapser::inFlight,
                 null,
                 "Fetches under way that others can wait for");
+    }
+
+    /** Registers the access log's counters: lines written, and lines dropped by cause. */
+    void bindAccessLog(AccessLog log) {
+        counter("strata.access.log.written", Tags.empty(), log, AccessLog::written, "Access log lines written");
+        counter(
+                "strata.access.log.dropped",
+                Tags.of("cause", "queue-full"),
+                log,
+                AccessLog::droppedQueueFull,
+                "Access log lines dropped: the writer was behind (queue-full) or the file could not be written"
+                        + " (write-error)");
+        counter(
+                "strata.access.log.dropped",
+                Tags.of("cause", "write-error"),
+                log,
+                AccessLog::droppedWriteErrors,
+                "Access log lines dropped: the writer was behind (queue-full) or the file could not be written"
+                        + " (write-error)");
     }
 
     /** A pool's host, as its meters are tagged. */

@@ -36,5 +36,11 @@ final class ProxyKeys {
     /** How the response was served, as its {@code X-Cache} says; set by {@link Responses}, read by {@link RequestMeters}. */
     static final AttachmentKey<CacheStatus> CACHE_STATUS = AttachmentKey.create(CacheStatus.class);
 
+    /** The request's {@code X-Request-Id}, set by {@link RequestIdHandler} before anything else. */
+    static final AttachmentKey<String> REQUEST_ID = AttachmentKey.create(String.class);
+
+    /** Nanoseconds this exchange waited on the next hop so far ({@link Timings#addUpstream}). */
+    static final AttachmentKey<Long> UPSTREAM_NANOS = AttachmentKey.create(Long.class);
+
     private ProxyKeys() {}
 }

@@ -10,6 +10,7 @@ import dev.strata.cache.store.HeaderList;
 import dev.strata.cache.store.MemoryTier;
 import dev.strata.cache.store.TieredCache;
 import dev.strata.cache.store.UnavailableTier;
+import dev.strata.config.AccessLogConfig;
 import dev.strata.config.AdminConfig;
 import dev.strata.config.CacheConfig;
 import dev.strata.config.Durations;
@@ -20,6 +21,8 @@ import dev.strata.config.NodeConfig;
 import dev.strata.config.ShieldConfig;
 import dev.strata.config.StrataConfig;
 import dev.strata.config.UpstreamConfig;
+import dev.strata.proxy.accesslog.AccessLog;
+import dev.strata.proxy.accesslog.AccessLogFormat;
 import dev.strata.purge.PurgeFollower;
 import dev.strata.upstream.HealthChecker;
 import dev.strata.upstream.UpstreamClient;
@@ -54,7 +57,8 @@ import org.xnio.XnioWorker;
  * A running caching proxy node (an edge or a shield): an Undertow listener, its two-tier cache, the
  * bounded disk executor and the upstream client, started together and stopped gracefully.
  *
- * <p>The handler chain is node health ({@value dev.strata.config.HealthCheckConfig#NODE_HEALTH_PATH},
+ * <p>The handler chain is request id (then {@code Server-Timing} and the access log, when
+ * configured) → drain → node health ({@value dev.strata.config.HealthCheckConfig#NODE_HEALTH_PATH},
  * answered by the node itself) → request metrics → admission → lookup (memory on the I/O thread, disk on the disk
  * executor) → fetch (async upstream). The node's {@link HealthChecker} checks the router's
  * {@linkplain Router#pools() pools} while it runs. {@link #close()} stops accepting (the listening
@@ -102,6 +106,8 @@ public final class ProxyNode implements AutoCloseable {
      * @param admin where the admin listener listens; null for none
      * @param drainTimeout how long {@link #close()} lets requests in flight finish
      * @param ioThreads the listener's I/O threads; 0 for one per CPU the process may use
+     * @param accessLog the access log (see {@link AccessLogConfig#enabled()})
+     * @param serverTiming whether responses carry {@code Server-Timing}
      */
     public record Spec(
             String role,
@@ -115,7 +121,9 @@ public final class ProxyNode implements AutoCloseable {
             List<URI> purgeApi,
             @Nullable ListenAddress admin,
             Duration drainTimeout,
-            int ioThreads) {
+            int ioThreads,
+            AccessLogConfig accessLog,
+            boolean serverTiming) {
         public Spec {
             requireNonNull(role, "role");
             requireNonNull(name, "name");
@@ -130,6 +138,7 @@ public final class ProxyNode implements AutoCloseable {
             if (drainTimeout.isNegative()) {
                 throw new IllegalArgumentException("drainTimeout: " + drainTimeout + " (expected: >= 0)");
             }
+            requireNonNull(accessLog, "accessLog");
         }
 
         /** A node without an admin listener. */
@@ -155,7 +164,9 @@ public final class ProxyNode implements AutoCloseable {
                     purgeApi,
                     null,
                     NodeConfig.DEFAULT_DRAIN_TIMEOUT,
-                    0);
+                    0,
+                    AccessLogConfig.defaults().withEnabled(false),
+                    false);
         }
 
         /**
@@ -220,11 +231,42 @@ public final class ProxyNode implements AutoCloseable {
                     config.node().purgeApi(),
                     admin.enabled() ? admin.listen() : null,
                     config.node().drainTimeout(),
-                    config.node().ioThreads());
+                    config.node().ioThreads(),
+                    config.accessLog(),
+                    config.serverTiming().enabled());
         }
 
         /** This spec with an admin listener on {@code address}. */
         public Spec withAdmin(ListenAddress address) {
+            return with(address, drainTimeout, ioThreads, accessLog, serverTiming);
+        }
+
+        /** This spec with another drain timeout. */
+        public Spec withDrainTimeout(Duration timeout) {
+            return with(admin, timeout, ioThreads, accessLog, serverTiming);
+        }
+
+        /** This spec with {@code threads} I/O threads (0: one per CPU). */
+        Spec withIoThreads(int threads) {
+            return with(admin, drainTimeout, threads, accessLog, serverTiming);
+        }
+
+        /** This spec with {@code config} as its access log (on or off, as the config says). */
+        public Spec withAccessLog(AccessLogConfig config) {
+            return with(admin, drainTimeout, ioThreads, config, serverTiming);
+        }
+
+        /** This spec with {@code Server-Timing} on or off. */
+        public Spec withServerTiming(boolean on) {
+            return with(admin, drainTimeout, ioThreads, accessLog, on);
+        }
+
+        private Spec with(
+                @Nullable ListenAddress newAdmin,
+                Duration newDrainTimeout,
+                int newIoThreads,
+                AccessLogConfig newAccessLog,
+                boolean newServerTiming) {
             return new Spec(
                     role,
                     name,
@@ -235,15 +277,11 @@ public final class ProxyNode implements AutoCloseable {
                     router,
                     clock,
                     purgeApi,
-                    address,
-                    drainTimeout,
-                    ioThreads);
-        }
-
-        /** This spec with another drain timeout. */
-        public Spec withDrainTimeout(Duration timeout) {
-            return new Spec(
-                    role, name, listen, cache, limits, upstream, router, clock, purgeApi, admin, timeout, ioThreads);
+                    newAdmin,
+                    newDrainTimeout,
+                    newIoThreads,
+                    newAccessLog,
+                    newServerTiming);
         }
 
         /**
@@ -263,13 +301,9 @@ public final class ProxyNode implements AutoCloseable {
                     purgeApi,
                     admin,
                     next.drainTimeout(),
-                    ioThreads);
-        }
-
-        /** This spec with {@code threads} I/O threads (0: one per CPU). */
-        Spec withIoThreads(int threads) {
-            return new Spec(
-                    role, name, listen, cache, limits, upstream, router, clock, purgeApi, admin, drainTimeout, threads);
+                    ioThreads,
+                    accessLog,
+                    serverTiming);
         }
 
         /** A node that follows no purge API. */
@@ -300,6 +334,7 @@ public final class ProxyNode implements AutoCloseable {
     private final DrainHandler drain;
     private final XnioWorker worker;
     private final Undertow undertow;
+    private final @Nullable AccessLog accessLog;
     private final URI uri;
     private final NodeMetrics metrics;
     private volatile @Nullable AdminListener admin;
@@ -317,7 +352,8 @@ public final class ProxyNode implements AutoCloseable {
             DrainHandler drain,
             XnioWorker worker,
             Undertow undertow,
-            NodeMetrics metrics) {
+            NodeMetrics metrics,
+            @Nullable AccessLog accessLog) {
         this.spec = spec;
         this.settings = settings;
         this.cache = cache;
@@ -330,6 +366,7 @@ public final class ProxyNode implements AutoCloseable {
         this.worker = worker;
         this.undertow = undertow;
         this.metrics = metrics;
+        this.accessLog = accessLog;
         InetSocketAddress bound =
                 (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
         this.uri = uriOf(spec.listen().host(), bound.getPort());
@@ -445,10 +482,11 @@ public final class ProxyNode implements AutoCloseable {
                 // One per CPU, like nginx's worker_processes auto; Undertow's own default is at least
                 // two, which on one CPU only makes the I/O threads take turns.
                 spec.ioThreads() > 0 ? spec.ioThreads() : Runtime.getRuntime().availableProcessors());
+        AccessLog accessLog = openAccessLog(spec);
         Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(spec.listen().port(), spec.listen().host())
                 .setWorker(worker)
-                .setHandler(drain);
+                .setHandler(observed(spec, accessLog, drain));
         OptionMap options = serverOptions(spec.limits());
         for (Option<?> option : options) {
             setServerOption(builder, options, option);
@@ -464,6 +502,9 @@ public final class ProxyNode implements AutoCloseable {
             client.close();
             diskExecutor.shutdownNow();
             cache.close();
+            if (accessLog != null) {
+                accessLog.close();
+            }
             throw new IllegalStateException(
                     "cannot listen on " + spec.listen() + ": "
                             + (e.getCause() == null
@@ -490,12 +531,16 @@ public final class ProxyNode implements AutoCloseable {
                 drain,
                 worker,
                 undertow,
-                metrics);
+                metrics,
+                accessLog);
         Reloader reloader = source == null ? null : new Reloader(node, spec.role(), source);
         node.reloader = reloader;
         Readiness readiness = new Readiness(drain::isDraining, cache, follower, settings::pools);
         NodeParts parts = new NodeParts(cache, collapser, settings::pools, follower, readiness);
         metrics.bind(parts);
+        if (accessLog != null) {
+            metrics.bindAccessLog(accessLog);
+        }
         ListenAddress adminAddress = spec.admin();
         if (adminAddress != null) {
             AdminListener listener;
@@ -512,11 +557,12 @@ public final class ProxyNode implements AutoCloseable {
             log.info("{} {} admin on {}", spec.role(), spec.name(), listener.uri());
         }
         log.info(
-                "{} {} listening on {} (cache {})",
+                "{} {} listening on {} (cache {}, access log {})",
                 spec.role(),
                 spec.name(),
                 node.uri,
-                spec.cache().dir());
+                spec.cache().dir(),
+                accessLog == null ? "off" : accessLog.path());
         return node;
     }
 
@@ -628,6 +674,30 @@ public final class ProxyNode implements AutoCloseable {
         return drain.isDraining();
     }
 
+    /** The node's access log, or null when it has none; its writer runs from now on. */
+    private static @Nullable AccessLog openAccessLog(Spec spec) {
+        AccessLogConfig config = spec.accessLog();
+        if (!config.enabled()) {
+            return null;
+        }
+        return AccessLog.start(
+                config.pathFor(spec.role(), spec.name()),
+                AccessLogFormat.of(config.format(), spec.clock().getZone()),
+                config.maxSize().bytes(),
+                config.maxFiles(),
+                "access-log-" + spec.role() + "-" + spec.name());
+    }
+
+    /**
+     * What runs before everything else: the request id, then {@code Server-Timing} and the access
+     * log where configured, around {@code inner}; so a request refused while draining is logged too.
+     */
+    private static HttpHandler observed(Spec spec, @Nullable AccessLog accessLog, HttpHandler inner) {
+        HttpHandler handler =
+                accessLog == null ? inner : new AccessLogHandler(accessLog, spec.name(), spec.clock(), inner);
+        return new RequestIdHandler(spec.serverTiming() ? new ServerTimingHandler(handler) : handler);
+    }
+
     /** The URL clients use, with the real port when the configured one was 0. */
     public URI uri() {
         return uri;
@@ -675,6 +745,11 @@ public final class ProxyNode implements AutoCloseable {
     /** The node's meters, for tests. */
     NodeMetrics metrics() {
         return metrics;
+    }
+
+    /** The node's access log, for its counters ({@link AccessLog#written()}, {@link AccessLog#dropped()}). */
+    public Optional<AccessLog> accessLog() {
+        return Optional.ofNullable(accessLog);
     }
 
     /** The node's request collapsing, for its counters. */
@@ -738,6 +813,9 @@ public final class ProxyNode implements AutoCloseable {
                         spec.role(),
                         spec.name());
             }
+        }
+        if (accessLog != null) {
+            accessLog.close(); // after the listener: every request it answered is in the log
         }
         AdminListener listener = admin;
         if (listener != null) {

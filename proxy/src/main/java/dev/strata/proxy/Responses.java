@@ -27,8 +27,11 @@ import org.jspecify.annotations.Nullable;
  * asynchronous sender.
  */
 final class Responses {
-    /** Headers a node sets itself; an upstream's values are never passed on or stored. */
-    static final Set<String> OWN_HEADERS = Set.of("Age", "X-Cache", "X-Served-By");
+    /**
+     * Headers a node sets itself; an upstream's values are never passed on or stored (a stored
+     * {@code X-Request-Id} would answer later requests with the id of the one that filled it).
+     */
+    static final Set<String> OWN_HEADERS = Set.of("Age", "X-Cache", "X-Served-By", RequestIds.FIELD);
 
     private static final HttpString X_CACHE = new HttpString("X-Cache");
     private static final HttpString X_SERVED_BY = new HttpString("X-Served-By");
@@ -67,7 +70,7 @@ final class Responses {
         return HopByHop.strip(headersOf304).without(NODE_FIELDS);
     }
 
-    private static final Set<String> NODE_FIELDS = Set.of("X-Cache", "X-Served-By");
+    private static final Set<String> NODE_FIELDS = Set.of("X-Cache", "X-Served-By", RequestIds.FIELD);
 
     /** A {@code Cache-Status} member naming this node. */
     CacheStatusField.Builder cacheStatus() {
@@ -226,7 +229,9 @@ final class Responses {
             for (HeaderList.Field field : headers.fields()) {
                 if (field.name().equalsIgnoreCase("Cache-Status")) {
                     upstreamStatus.add(field.value());
-                } else if (!(clientFacing && isTargeted(field.name()))) {
+                } else if (!(clientFacing && isTargeted(field.name()))
+                        // This request's id is set already; an entry stored by an older version may hold one.
+                        && !field.name().equalsIgnoreCase(RequestIds.FIELD)) {
                     names.add(HttpString.tryFromString(field.name()));
                     values.add(field.value());
                 }

@@ -48,8 +48,9 @@ final class Revalidator {
      *
      * @param fill the header fields a fill for the request that selected {@code stored} would send
      *     ({@link Requests#fillHeaders}); only those {@code stored}'s {@code Vary} names are sent
+     * @param requestId the id of the request that found {@code stored} stale, sent along
      */
-    void revalidate(Route route, CacheKey key, CachedResponse stored, HeaderList fill) {
+    void revalidate(Route route, CacheKey key, CachedResponse stored, HeaderList fill, String requestId) {
         List<String> fields = VaryKey.fieldNames(stored.headers().all("Vary"));
         boolean varies = !fields.isEmpty() && !VaryKey.isAny(fields);
         HeaderList nominated = varies ? Requests.only(fill, fields) : HeaderList.of();
@@ -62,7 +63,7 @@ final class Revalidator {
                 "GET",
                 hop.host(),
                 key.pathAndQuery(),
-                nominated.plus(Validators.conditionalRequestHeaders(stored)),
+                RequestIds.onto(nominated.plus(Validators.conditionalRequestHeaders(stored)), requestId),
                 NO_BODY);
         long generation = writer.generation(key);
         try {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Proxy nodes for integration tests: started on 127.0.0.1 with OS-chosen ports and a clock the test
@@ -63,6 +64,12 @@ final class Nodes implements AutoCloseable {
                 .withAdmin(ListenAddress.of("127.0.0.1", 0))));
     }
 
+    /** A node whose spec {@code tweak} changes (its access log, say) before it starts. */
+    ProxyNode start(String role, String name, Path cacheDir, Router router, UnaryOperator<ProxyNode.Spec> tweak) {
+        return track(ProxyNode.start(
+                tweak.apply(spec(role, name, cacheDir, router, LimitsConfig.defaults(), 0, List.of()))));
+    }
+
     private ProxyNode.Spec spec(
             String role, String name, Path cacheDir, Router router, LimitsConfig limits, int port, List<URI> purgeApi) {
         return new ProxyNode.Spec(
@@ -94,39 +101,16 @@ final class Nodes implements AutoCloseable {
         return withSite(SiteConfig.anyHost(origins));
     }
 
-    /** The defaults for an edge in front of {@code shields}, with no site of its own. */
+    /** The defaults with {@code shields} as the edge's shields, and no sites. */
     static StrataConfig withShields(List<URI> shields) {
-        StrataConfig d = StrataConfig.defaults();
-        return new StrataConfig(
-                d.node(),
-                new EdgeConfig(
-                        d.edge().listen(),
-                        shields,
-                        d.edge().cache(),
-                        d.edge().limits(),
-                        d.edge().upstream()),
-                d.shield(),
-                List.of(),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
+        EdgeConfig d = StrataConfig.defaults().edge();
+        return StrataConfig.defaults()
+                .withEdge(new EdgeConfig(d.listen(), shields, d.cache(), d.limits(), d.upstream()));
     }
 
     /** The defaults with {@code site} as the only site. */
     static StrataConfig withSite(SiteConfig site) {
-        StrataConfig d = StrataConfig.defaults();
-        return new StrataConfig(
-                d.node(),
-                d.edge(),
-                d.shield(),
-                List.of(site),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
+        return StrataConfig.defaults().withSites(List.of(site));
     }
 
     @Override

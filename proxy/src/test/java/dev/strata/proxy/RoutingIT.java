@@ -97,16 +97,7 @@ class RoutingIT {
                 d.edge().cache(),
                 d.edge().limits(),
                 d.edge().upstream());
-        StrataConfig config = new StrataConfig(
-                d.node(),
-                edgeConfig,
-                d.shield(),
-                List.of(site("", true)),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
+        StrataConfig config = d.withEdge(edgeConfig).withSites(List.of(site("", true)));
         ProxyNode edge = nodes.start("edge", "ams", dir.resolve("edge"), Router.forEdge(config));
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> edge.pools().get(0).health().get(0).status() == HealthState.Status.DOWN);
@@ -121,21 +112,13 @@ class RoutingIT {
     @Test
     void withoutTheFallbackNoAvailableShieldIsAShortClearError() throws Exception {
         StrataConfig d = StrataConfig.defaults();
-        StrataConfig config = new StrataConfig(
-                d.node(),
-                new EdgeConfig(
+        StrataConfig config = d.withEdge(new EdgeConfig(
                         d.edge().listen(),
                         List.of(deadShield()),
                         d.edge().cache(),
                         d.edge().limits(),
-                        d.edge().upstream()),
-                d.shield(),
-                List.of(site("", false)),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
+                        d.edge().upstream()))
+                .withSites(List.of(site("", false)));
         ProxyNode edge = nodes.start("edge", "ams", dir.resolve("edge"), Router.forEdge(config));
 
         HttpResponse<String> failed = get(edge.uri(), "/page.html");

@@ -87,8 +87,7 @@ class ShieldFailoverIT {
                 d.edge().cache(),
                 d.edge().limits(),
                 d.edge().upstream());
-        return new StrataConfig(
-                d.node(), edge, d.shield(), List.of(), d.waf(), d.rateLimits(), d.purgeApi(), d.admin(), d.origin());
+        return d.withEdge(edge);
     }
 
     private HttpResponse<String> admin(ProxyNode node, String path) throws Exception {

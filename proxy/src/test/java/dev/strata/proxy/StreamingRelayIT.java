@@ -407,16 +407,6 @@ class StreamingRelayIT {
     }
 
     private static StrataConfig withSites(List<URI> origins) {
-        StrataConfig d = StrataConfig.defaults();
-        return new StrataConfig(
-                d.node(),
-                d.edge(),
-                d.shield(),
-                List.of(SiteConfig.anyHost(origins)),
-                d.waf(),
-                d.rateLimits(),
-                d.purgeApi(),
-                d.admin(),
-                d.origin());
+        return StrataConfig.defaults().withSites(List.of(SiteConfig.anyHost(origins)));
     }
 }
