@@ -33,7 +33,14 @@ final class EdgeProcess implements AutoCloseable {
     /** A process run as it is. */
     static EdgeProcess start(String name, URI origin, Path cacheDir, Path stderr, String... jvmOptions)
             throws Exception {
-        return start(List.of(), name, origin, cacheDir, stderr, jvmOptions);
+        return start(List.of(), name, origin, cacheDir, stderr, List.of(), jvmOptions);
+    }
+
+    /** A process run as it is, with {@code args} after the usual ones (e.g. {@code --config FILE}). */
+    static EdgeProcess start(
+            String name, URI origin, Path cacheDir, Path stderr, List<String> args, String... jvmOptions)
+            throws Exception {
+        return start(List.of(), name, origin, cacheDir, stderr, args, jvmOptions);
     }
 
     /**
@@ -41,15 +48,27 @@ final class EdgeProcess implements AutoCloseable {
      * write beyond fails with EFBIG, as writes on a full disk fail with ENOSPC.
      */
     static EdgeProcess startWithFileSizeLimit(
-            long kibibytes, String name, URI origin, Path cacheDir, Path stderr, String... jvmOptions)
+            long kibibytes,
+            String name,
+            URI origin,
+            Path cacheDir,
+            Path stderr,
+            List<String> args,
+            String... jvmOptions)
             throws Exception {
         // bash sets the limit, then exec hands its process to java with the arguments that follow.
         List<String> prefix = List.of("bash", "-c", "ulimit -f " + kibibytes + " && exec \"$0\" \"$@\"");
-        return start(prefix, name, origin, cacheDir, stderr, jvmOptions);
+        return start(prefix, name, origin, cacheDir, stderr, args, jvmOptions);
     }
 
     private static EdgeProcess start(
-            List<String> prefix, String name, URI origin, Path cacheDir, Path stderr, String... jvmOptions)
+            List<String> prefix,
+            String name,
+            URI origin,
+            Path cacheDir,
+            Path stderr,
+            List<String> args,
+            String... jvmOptions)
             throws Exception {
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -67,6 +86,7 @@ final class EdgeProcess implements AutoCloseable {
                 cacheDir.toString(),
                 "--name",
                 name));
+        command.addAll(args);
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()))
                 .start();
