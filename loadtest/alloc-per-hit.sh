@@ -33,7 +33,8 @@ java -jar "$jar" origin --listen "127.0.0.1:$origin_port" --dir "$work/site" \
   --cache-control "public, max-age=86400" >/dev/null 2>"$work/origin.err" &
 pids+=($!)
 java -XX:StartFlightRecording=name=alloc,settings=default -jar "$jar" edge --listen "127.0.0.1:$edge_port" \
-  --origin "http://127.0.0.1:$origin_port" --cache-dir "$work/cache" --name alloc >/dev/null 2>"$work/edge.err" &
+  --origin "http://127.0.0.1:$origin_port" --cache-dir "$work/cache" --name alloc --access-log off \
+  >/dev/null 2>"$work/edge.err" &
 edge=$!
 pids+=($edge)
 url="http://127.0.0.1:$edge_port/1k"

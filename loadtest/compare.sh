@@ -108,7 +108,7 @@ start_strata() { # PORT MEMORY_BYTES: the memory tier and the disk tier both get
   printf 'edge:\n  cache:\n    memory: %sKiB\n    disk: %sKiB\n' $(($2 / 1024)) $(($2 / 1024)) >"$work/strata.yaml"
   "${server_cpu[@]}" java ${STRATA_JAVA_OPTS:-} -jar "$jar" edge --config "$work/strata.yaml" \
     --listen "127.0.0.1:$1" --origin "http://127.0.0.1:$origin_port" --cache-dir "$work/strata-cache" \
-    --name compare >/dev/null 2>"$work/strata.err" &
+    --name compare --access-log off >/dev/null 2>"$work/strata.err" & # as nginx's access_log off
   pids+=($!)
 }
 

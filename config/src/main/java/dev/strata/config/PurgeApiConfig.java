@@ -90,6 +90,12 @@ public record PurgeApiConfig(
                 listen, dir, log, tokens, maxItems, retention, retainEntries, requestsPerSecond, nodeTimeout);
     }
 
+    /** The same configuration with the API's own rate limit at {@code requestsPerSecond}. */
+    public PurgeApiConfig withRequestsPerSecond(double requestsPerSecond) {
+        return new PurgeApiConfig(
+                listen, dir, log, tokens, maxItems, retention, retainEntries, requestsPerSecond, nodeTimeout);
+    }
+
     /** The purge API on {@code 127.0.0.1:8090}, its log in RocksDB under {@code data/purge-log}, no tokens. */
     public static PurgeApiConfig defaults() {
         return new PurgeApiConfig(ListenAddress.of("127.0.0.1", 8090), Path.of("data", "purge-log"));

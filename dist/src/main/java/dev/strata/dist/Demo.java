@@ -81,6 +81,14 @@ final class Demo implements AutoCloseable {
      * @param basePort the first port, or 0 for ports chosen by the operating system
      */
     static Demo start(int basePort, Clock clock) {
+        return start(basePort, clock, PurgeApiConfig.defaults().requestsPerSecond());
+    }
+
+    /**
+     * As {@link #start(int, Clock)}, with the purge API's own rate limit at {@code
+     * purgeRequestsPerSecond} (a load test of the API raises it).
+     */
+    static Demo start(int basePort, Clock clock, double purgeRequestsPerSecond) {
         Path workDir;
         try {
             workDir = Files.createTempDirectory("strata-demo-");
@@ -89,7 +97,7 @@ final class Demo implements AutoCloseable {
         }
         Demo demo = new Demo(workDir);
         try {
-            demo.startAll(basePort, clock);
+            demo.startAll(basePort, clock, purgeRequestsPerSecond);
             return demo;
         } catch (RuntimeException e) {
             demo.close();
@@ -97,7 +105,7 @@ final class Demo implements AutoCloseable {
         }
     }
 
-    private void startAll(int basePort, Clock clock) {
+    private void startAll(int basePort, Clock clock, double purgeRequestsPerSecond) {
         Path site = workDir.resolve("site");
         try {
             Files.createDirectories(site);
@@ -114,7 +122,8 @@ final class Demo implements AutoCloseable {
         PurgeApiServer purge = PurgeApiServer.start(
                 new PurgeApiConfig(address(basePort, 6), workDir.resolve("purge-log"))
                         .withTokens(List.of(new PurgeTokenConfig(
-                                "demo", sha256Hex(purgeToken), List.of("*"), List.of("purge", "read")))),
+                                "demo", sha256Hex(purgeToken), List.of("*"), List.of("purge", "read"))))
+                        .withRequestsPerSecond(purgeRequestsPerSecond),
                 new Flags()
                         .origins("origin", List.of(origin.uri().toString()))
                         .load(null)
@@ -178,7 +187,7 @@ final class Demo implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static String sha256Hex(String token) {
+    static String sha256Hex(String token) {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));

@@ -10,12 +10,17 @@ import dev.strata.loadtest.LoadReport;
 import dev.strata.loadtest.LoadRun;
 import dev.strata.loadtest.LoadtestException;
 import dev.strata.loadtest.OriginMode;
+import dev.strata.loadtest.PurgeApiClient;
+import dev.strata.loadtest.PurgePlan;
+import dev.strata.loadtest.PurgeReport;
+import dev.strata.loadtest.PurgeStorm;
 import dev.strata.loadtest.ReportHtml;
 import dev.strata.loadtest.ReportJson;
 import dev.strata.loadtest.SizeMix;
 import dev.strata.loadtest.Targets;
 import dev.strata.loadtest.TestOrigin;
 import dev.strata.loadtest.Ticker;
+import dev.strata.loadtest.UrlsWorkload;
 import dev.strata.loadtest.Workload;
 import dev.strata.loadtest.ZipfSampler;
 import dev.strata.loadtest.ZipfWorkload;
@@ -33,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -62,7 +68,11 @@ import picocli.CommandLine.Spec;
                     + " zipf: Zipf(--zipf-alpha) over --objects URLs /obj/{k}?size=S, S lognormal in"
                     + " 1 KiB-1 MiB with median 16 KiB (on a target with a path: that path with"
                     + " ?obj=k&size=S). cold-storm: --storm-urls fresh URLs, each requested --connections"
-                    + " times at once, X-Cache counted per URL.",
+                    + " times at once, X-Cache counted per URL. purge-storm: purges at --rate per second"
+                    + " (3 URLs, 1 prefix, 1 tag of every 5) to the purge API at --target (with"
+                    + " --purge-token), each timed from its 202 to applied on every node; with"
+                    + " --with-origin against its own CDN (origin, 2 shields, 3 edges, purge API);"
+                    + " --hit-rate adds cache hits during the storm.",
             "",
             "--with-origin starts a test origin (any path, ?size=BYTES, Cache-Control: public,"
                     + " max-age=300) and an edge in front of it on 127.0.0.1 and loads the edge;"
@@ -79,6 +89,10 @@ import picocli.CommandLine.Spec;
             "  strata loadtest --with-origin --workload cold-storm --storm-urls 50",
             "  strata loadtest --with-origin --origin-mode slow=200ms --rate 200",
             "  strata loadtest --with-origin --origin-only --origin-mode failing=0.1",
+            "  strata loadtest --workload purge-storm --with-origin --rate 1000 --duration 20s \\",
+            "      --hit-rate 2000 --json purges.json --html purges.html",
+            "  STRATA_PURGE_TOKEN=... strata loadtest --workload purge-storm \\",
+            "      --target http://127.0.0.1:8086 --rate 200 --nodes 5",
             "",
             "Exit status: 0 when the run ended (whatever its errors), 1 when it could",
             "not start, 2 for bad arguments or a target that is not on loopback."
@@ -86,6 +100,14 @@ import picocli.CommandLine.Spec;
 final class LoadtestCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(LoadtestCommand.class);
     private static final Duration MAX_DURATION = Duration.ofHours(1);
+    private static final String PURGE_STORM = "purge-storm";
+    /** The rate limit of the purge API a storm starts for itself: none to speak of. */
+    private static final double UNLIMITED = 1e9;
+    /** The host the storm's purged URLs and prefixes name. */
+    private static final String HOST = "127.0.0.1";
+    /** Small sample files of the demo's site that hits during a storm request from every edge. */
+    private static final List<String> HIT_PATHS =
+            List.of("/css/site.css", "/js/app.js", "/data/catalog.json", "/img/logo.svg", "/robots.txt");
 
     @Spec
     @SuppressWarnings("NullAway.Init")
@@ -116,7 +138,7 @@ final class LoadtestCommand implements Callable<Integer> {
     @Option(
             names = "--workload",
             paramLabel = "NAME",
-            description = "hot, zipf or cold-storm. Default: ${DEFAULT-VALUE}.")
+            description = "hot, zipf, cold-storm or purge-storm. Default: ${DEFAULT-VALUE}.")
     String workload = "hot";
 
     @Option(
@@ -195,6 +217,35 @@ final class LoadtestCommand implements Callable<Integer> {
             description = "The client's I/O threads. Default: ${DEFAULT-VALUE}.")
     int ioThreads = 1;
 
+    @Option(
+            names = "--purge-token",
+            paramLabel = "TOKEN",
+            defaultValue = "${env:STRATA_PURGE_TOKEN}",
+            description = "purge-storm with --target: a bearer token that may purge and read every site"
+                    + " (default: the environment variable STRATA_PURGE_TOKEN).")
+    @Nullable
+    String purgeToken;
+
+    @Option(
+            names = "--nodes",
+            paramLabel = "N",
+            description = "purge-storm: wait for at least N nodes following the log before the storm; every"
+                    + " node reachable then must apply each purge. Default: any (5 with --with-origin).")
+    int nodes;
+
+    @Option(
+            names = "--hit-rate",
+            paramLabel = "N",
+            description = "purge-storm: also send N cache requests per second (open loop) during the storm, to"
+                    + " the edges' sample files with --with-origin, else to --hit-target. Default: none.")
+    double hitRate;
+
+    @Option(
+            names = "--hit-target",
+            paramLabel = "URL",
+            description = "purge-storm with --target and --hit-rate: a URL of a cached object (repeatable).")
+    List<String> hitTargets = new ArrayList<>();
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
     @Nullable
     Path json;
@@ -232,11 +283,17 @@ final class LoadtestCommand implements Callable<Integer> {
         if (warmFor.compareTo(MAX_DURATION) > 0) {
             throw bad("--warmup: " + warmup + " (expected: at most 1h)");
         }
-        LoadPlan.Mode mode = mode();
-        double perSecond = mode == LoadPlan.Mode.OPEN ? parseRate() : 0;
         check(connections >= 1 && connections <= 100_000, "--connections: " + connections + " (expected: 1 to 100000)");
         check(requests >= 1, "--requests: " + requests + " (expected: >= 1)");
         check(ioThreads >= 1 && ioThreads <= 64, "--io-threads: " + ioThreads + " (expected: 1 to 64)");
+        if (workload.toLowerCase(Locale.ROOT).equals(PURGE_STORM)) {
+            return purgeStorm(runFor, perRequest, warmFor);
+        }
+        if (nodes != 0 || hitRate != 0 || !hitTargets.isEmpty()) {
+            throw bad("--nodes, --hit-rate and --hit-target need --workload purge-storm");
+        }
+        LoadPlan.Mode mode = mode();
+        double perSecond = mode == LoadPlan.Mode.OPEN ? parseRate() : 0;
         check(size >= 0 && size <= 8 * SizeMix.MAX_BYTES, "--size: " + size + " (expected: 0 to 8388608)");
         OriginMode origin = originMode();
         checkWorkload();
@@ -299,29 +356,157 @@ final class LoadtestCommand implements Callable<Integer> {
             if (testOrigin != null) {
                 report = report.withOriginRequests(testOrigin.requestCount() - originBefore);
             }
-            Terminal.out().print(report.summary());
-            Terminal.out().flush();
-            if (json != null) {
-                Files.writeString(json, ReportJson.write(report), StandardCharsets.UTF_8);
-                Terminal.err().println("loadtest: wrote " + json);
-            }
-            if (html != null) {
-                Files.writeString(html, ReportHtml.write(report), StandardCharsets.UTF_8);
-                Terminal.err().println("loadtest: wrote " + html);
-            }
-            return 0;
+            LoadReport done = report;
+            return print(done.summary(), () -> ReportJson.write(done), () -> ReportHtml.write(done));
         } finally {
-            for (int i = started.size() - 1; i >= 0; i--) {
-                try {
-                    started.get(i).close();
-                } catch (Exception e) {
-                    log.warn("error while stopping: {}", e.toString());
-                }
-            }
+            stopAll(started);
             if (cacheDir != null) {
                 delete(cacheDir);
             }
         }
+    }
+
+    /** {@code --workload purge-storm}: the purge API under a storm, against the given API or a CDN of its own. */
+    private int purgeStorm(Duration runFor, Duration perRequest, Duration warmFor) throws Exception {
+        if (rate == null || closed) {
+            throw bad("--workload purge-storm sends purges at a constant rate (expected: --rate N, not --closed)");
+        }
+        double perSecond = parseRate();
+        check(perSecond <= 1_000_000, "--rate: " + rate + " (expected: at most 1000000 purges per second)");
+        check(nodes >= 0 && nodes <= 10_000, "--nodes: " + nodes + " (expected: 0 to 10000)");
+        check(hitRate >= 0 && hitRate <= 10_000_000, "--hit-rate: " + hitRate + " (expected: 0 to 10000000)");
+        if (withOrigin == (target != null)) {
+            throw bad("give either --target URL (the purge API) or --with-origin (expected: exactly one)");
+        }
+        if (originOnly || !originMode.equals("fast")) {
+            throw bad("--origin-only and --origin-mode do not apply to --workload purge-storm");
+        }
+        if (withOrigin && !hitTargets.isEmpty()) {
+            throw bad("--hit-target needs --target: with --with-origin the hits go to the edges");
+        }
+        if (!withOrigin && hitRate > 0 && hitTargets.isEmpty()) {
+            throw bad("--hit-rate with --target needs --hit-target URL (expected: a cached object's URL)");
+        }
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            URI api;
+            String token;
+            int mustApply;
+            List<URI> hitUrls = new ArrayList<>();
+            if (withOrigin) {
+                Demo demo = Demo.start(0, Clock.systemUTC(), UNLIMITED);
+                started.add(demo);
+                api = demo.purgeApi();
+                token = demo.purgeToken();
+                mustApply = nodes == 0 ? Demo.POPS.size() + Demo.SHIELDS.size() : nodes;
+                for (ProxyNode edge : demo.edges()) {
+                    HIT_PATHS.forEach(path -> hitUrls.add(URI.create(edge.uri() + path)));
+                }
+                Terminal.err()
+                        .println("loadtest: purge API " + api + "; shields " + uris(demo.shields()) + "; edges "
+                                + uris(demo.edges()) + "; origin "
+                                + demo.origin().uri());
+            } else {
+                try {
+                    api = Targets.requireLoopback(requireTarget());
+                    for (String hit : hitTargets) {
+                        hitUrls.add(Targets.requireLoopback(hit));
+                    }
+                } catch (LoadtestException e) {
+                    throw bad(String.valueOf(e.getMessage()));
+                }
+                if (purgeToken == null || purgeToken.isBlank()) {
+                    throw bad("--purge-token: missing (expected: a token that may purge and read every site, or"
+                            + " STRATA_PURGE_TOKEN)");
+                }
+                token = purgeToken;
+                mustApply = nodes;
+            }
+            String runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+            PurgePlan plan = new PurgePlan(api, perSecond, connections, runFor, requests, perRequest, mustApply, HOST);
+            PurgeReport report;
+            try (PurgeApiClient client = new PurgeApiClient(api, token, connections, perRequest);
+                    HttpTransport hits = new HttpTransport(connections, ioThreads, perRequest)) {
+                if (!hitUrls.isEmpty()) {
+                    // Twice each, so the storm's hits find every object cached on every edge.
+                    new LoadRun(
+                                    new LoadPlan(
+                                            hitUrls.get(0),
+                                            LoadPlan.Mode.CLOSED,
+                                            0,
+                                            1,
+                                            perRequest,
+                                            2L * hitUrls.size(),
+                                            perRequest),
+                                    new UrlsWorkload(hitUrls),
+                                    hits,
+                                    Ticker.SYSTEM,
+                                    Clock.systemUTC())
+                            .run(null);
+                }
+                if (!warmFor.isZero()) {
+                    Terminal.err().println("loadtest: warming up for " + Durations.format(warmFor));
+                    PurgePlan warm = new PurgePlan(
+                            api, perSecond, connections, warmFor, Long.MAX_VALUE, perRequest, mustApply, HOST);
+                    new PurgeStorm(warm, client, Ticker.SYSTEM, Clock.systemUTC(), runId + "w")
+                            .run(null, hitRun(hitUrls, warmFor, perRequest, hits));
+                }
+                report = new PurgeStorm(plan, client, Ticker.SYSTEM, Clock.systemUTC(), runId)
+                        .run(
+                                quiet ? null : p -> Terminal.err().println(p.line()),
+                                hitRun(hitUrls, stormTime(runFor, perSecond), perRequest, hits));
+            }
+            PurgeReport done = report;
+            return print(done.summary(), () -> ReportJson.write(done), () -> ReportHtml.write(done));
+        } finally {
+            stopAll(started);
+        }
+    }
+
+    /** Prints the summary, writes {@code --json} and {@code --html}; the exit status. */
+    private int print(String summary, Supplier<String> jsonReport, Supplier<String> htmlReport) throws IOException {
+        Terminal.out().print(summary);
+        Terminal.out().flush();
+        if (json != null) {
+            Files.writeString(json, jsonReport.get(), StandardCharsets.UTF_8);
+            Terminal.err().println("loadtest: wrote " + json);
+        }
+        if (html != null) {
+            Files.writeString(html, htmlReport.get(), StandardCharsets.UTF_8);
+            Terminal.err().println("loadtest: wrote " + html);
+        }
+        return 0;
+    }
+
+    /** Closes what a run started, last first. */
+    private static void stopAll(List<AutoCloseable> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                log.warn("error while stopping: {}", e.toString());
+            }
+        }
+    }
+
+    /** How long a storm sends: {@code runFor}, or less when {@code --requests} purges take less. */
+    private Duration stormTime(Duration runFor, double perSecond) {
+        Duration forRequests = Duration.ofNanos((long) Math.ceil(requests / perSecond * 1e9));
+        return forRequests.compareTo(runFor) < 0 ? forRequests : runFor;
+    }
+
+    /** The cache traffic beside a storm: {@code --hit-rate} per second over {@code urls}; null for none. */
+    private @Nullable LoadRun hitRun(List<URI> urls, Duration runFor, Duration perRequest, HttpTransport transport) {
+        if (hitRate <= 0 || urls.isEmpty()) {
+            return null;
+        }
+        LoadPlan plan =
+                new LoadPlan(urls.get(0), LoadPlan.Mode.OPEN, hitRate, connections, runFor, Long.MAX_VALUE, perRequest);
+        return new LoadRun(plan, new UrlsWorkload(urls), transport, Ticker.SYSTEM, Clock.systemUTC());
+    }
+
+    private static String uris(List<ProxyNode> nodes) {
+        return nodes.stream().map(node -> node.uri().toString()).toList().toString();
     }
 
     private String requireTarget() {
@@ -370,7 +555,7 @@ final class LoadtestCommand implements Callable<Integer> {
             }
             case "cold-storm" -> check(
                     stormUrls >= 1 && stormUrls <= 100_000, "--storm-urls: " + stormUrls + " (expected: 1 to 100000)");
-            default -> throw bad("--workload: " + workload + " (expected: hot, zipf or cold-storm)");
+            default -> throw bad("--workload: " + workload + " (expected: hot, zipf, cold-storm or purge-storm)");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.strata.dist;
 
 import dev.strata.cache.store.CacheStorageException;
 import dev.strata.config.ConfigException;
+import dev.strata.loadtest.LoadtestException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +57,9 @@ public final class Main implements Runnable {
     }
 
     private static String describe(Exception failure) {
-        if (failure instanceof ConfigException || failure instanceof CacheStorageException) {
+        if (failure instanceof ConfigException
+                || failure instanceof CacheStorageException
+                || failure instanceof LoadtestException) {
             return String.valueOf(failure.getMessage());
         }
         String message = String.valueOf(failure.getMessage());

@@ -5,7 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.strata.config.ListenAddress;
 import dev.strata.config.OriginConfig;
+import dev.strata.config.PurgeApiConfig;
+import dev.strata.config.PurgeTokenConfig;
+import dev.strata.config.SiteConfig;
 import dev.strata.origin.OriginServer;
+import dev.strata.purge.PurgeApiServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,10 +18,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +35,8 @@ import org.rocksdb.util.Environment;
  * Broken storage under a real {@code strata edge} process (issue #3, "Broken storage"): a disk that
  * fills up while the node runs, and one too full to even unpack RocksDB's native library at start.
  * Either way the node keeps answering from memory and upstream, with every byte right, and exits
- * cleanly. The full disk is the process's file-size limit ({@code ulimit -f}): writes past it fail
+ * cleanly. A purge its full disk cannot keep is not recorded as applied, so it is not lost at the
+ * next start (issue #6). The full disk is the process's file-size limit ({@code ulimit -f}): writes past it fail
  * with EFBIG, which RocksDB meets exactly as it meets ENOSPC, as a failed write of its log.
  */
 class DiskFailureIT {
@@ -106,7 +114,7 @@ class DiskFailureIT {
         String libraryPath = "-Djava.library.path=" + nativeLibraryDir();
         // 2 MiB per file: the write-ahead log fills after about 8 of the 24 objects.
         try (EdgeProcess edge = EdgeProcess.startWithFileSizeLimit(
-                2048, "full", origin.uri(), cacheDir, dir.resolve("full.err"), libraryPath)) {
+                2048, "full", origin.uri(), cacheDir, dir.resolve("full.err"), List.of(), libraryPath)) {
             assertThat(getAll(edge)).containsOnly("MISS");
             await().atMost(Duration.ofSeconds(60)).until(() -> edge.stderr().contains("write failed"));
 
@@ -127,6 +135,81 @@ class DiskFailureIT {
     }
 
     @Test
+    void aPurgeAFullDiskCannotKeepIsNotRecordedAsAppliedAndIsAppliedAtTheNextStart() throws Exception {
+        String token = "disk-failure-test-token";
+        PurgeApiServer api = PurgeApiServer.start(
+                new PurgeApiConfig(ListenAddress.of("127.0.0.1", 0), dir.resolve("purge-log"))
+                        .withTokens(List.of(new PurgeTokenConfig(
+                                "ops", Demo.sha256Hex(token), List.of("*"), List.of("purge", "read")))),
+                List.of(SiteConfig.anyHost(List.of(origin.uri()))),
+                Clock.systemUTC());
+        try (api) {
+            Path config = Files.writeString(dir.resolve("edge.yaml"), "node:\n  purge-api:\n    - " + api.uri() + "\n");
+            List<String> args = List.of("--config", config.toString());
+            Path cacheDir = dir.resolve("cache");
+            long seq;
+            try (EdgeProcess edge = EdgeProcess.startWithFileSizeLimit(
+                    2048,
+                    "full",
+                    origin.uri(),
+                    cacheDir,
+                    dir.resolve("full.err"),
+                    args,
+                    "-Djava.library.path=" + nativeLibraryDir())) {
+                assertThat(getAll(edge)).containsOnly("MISS");
+                await().atMost(Duration.ofSeconds(60)).until(() -> edge.stderr().contains("write failed"));
+
+                seq = purge(api, token, "http://127.0.0.1/object-0.bin");
+
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> edge.stderr().contains("could not apply purge seq " + seq));
+                assertThat(appliedSeq(api, token, "full"))
+                        .as("the API never hears the purge applied")
+                        .isLessThan(seq);
+                HttpResponse<byte[]> purged = get(edge, 0);
+                assertThat(purged.headers().firstValue("X-Cache"))
+                        .as("the purge holds in memory meanwhile")
+                        .hasValue("MISS");
+                assertThat(purged.body()).isEqualTo(bodies.get(0));
+                assertStopsCleanly(edge, "full");
+            }
+
+            // Restarted with room: the purge is applied before the edge serves, and reported.
+            try (EdgeProcess edge = EdgeProcess.start("full", origin.uri(), cacheDir, dir.resolve("again.err"), args)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> appliedSeq(api, token, "full") == seq);
+                assertThat(get(edge, 0).headers().firstValue("X-Cache")).hasValue("MISS");
+                assertThat(edge.stderr()).doesNotContain("could not apply purge");
+            }
+        }
+    }
+
+    /** Posts a purge of {@code url} and returns its sequence number. */
+    private long purge(PurgeApiServer api, String token, String url) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(api.uri().resolve("/v1/purge"))
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"urls\":[\"" + url + "\"]}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        Matcher seq = Pattern.compile("\"seq\":(\\d+)").matcher(response.body());
+        assertThat(seq.find()).as(response.body()).isTrue();
+        return Long.parseLong(seq.group(1));
+    }
+
+    /** The node's applied sequence as the purge API last heard it; -1 when it never did. */
+    private long appliedSeq(PurgeApiServer api, String token, String node) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(api.uri().resolve("/v1/nodes"))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher applied = Pattern.compile("\"name\":\"" + Pattern.quote(node) + "\",\"appliedSeq\":(\\d+)")
+                .matcher(response.body());
+        return applied.find() ? Long.parseLong(applied.group(1)) : -1;
+    }
+
+    @Test
     void anEdgeThatCannotOpenItsDiskTierServesFromMemoryAndUpstream() throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         // 1 MiB per file: RocksDB's native library (about 15 MiB) cannot be unpacked.
@@ -136,6 +219,7 @@ class DiskFailureIT {
                 origin.uri(),
                 dir.resolve("cache"),
                 dir.resolve("diskless.err"),
+                List.of(),
                 "-Djava.io.tmpdir=" + tmp)) {
             assertThat(edge.stderr())
                     .contains("no disk tier, serving from memory and upstream only")

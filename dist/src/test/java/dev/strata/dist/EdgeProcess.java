@@ -37,7 +37,14 @@ final class EdgeProcess implements AutoCloseable {
     /** A process run as it is. */
     static EdgeProcess start(String name, URI origin, Path cacheDir, Path stderr, String... jvmOptions)
             throws Exception {
-        return start(List.of(), name, origin, cacheDir, stderr, jvmOptions);
+        return start(List.of(), name, origin, cacheDir, stderr, List.of(), jvmOptions);
+    }
+
+    /** A process run as it is, with {@code args} after the usual ones (e.g. {@code --config FILE}). */
+    static EdgeProcess start(
+            String name, URI origin, Path cacheDir, Path stderr, List<String> args, String... jvmOptions)
+            throws Exception {
+        return start(List.of(), name, origin, cacheDir, stderr, args, jvmOptions);
     }
 
     /**
@@ -45,32 +52,41 @@ final class EdgeProcess implements AutoCloseable {
      * write beyond fails with EFBIG, as writes on a full disk fail with ENOSPC.
      */
     static EdgeProcess startWithFileSizeLimit(
-            long kibibytes, String name, URI origin, Path cacheDir, Path stderr, String... jvmOptions)
+            long kibibytes,
+            String name,
+            URI origin,
+            Path cacheDir,
+            Path stderr,
+            List<String> args,
+            String... jvmOptions)
             throws Exception {
         // bash sets the limit, then exec hands its process to java with the arguments that follow.
         List<String> prefix = List.of("bash", "-c", "ulimit -f " + kibibytes + " && exec \"$0\" \"$@\"");
-        return start(prefix, name, origin, cacheDir, stderr, jvmOptions);
+        return start(prefix, name, origin, cacheDir, stderr, args, jvmOptions);
     }
 
     private static EdgeProcess start(
-            List<String> prefix, String name, URI origin, Path cacheDir, Path stderr, String... jvmOptions)
+            List<String> prefix,
+            String name,
+            URI origin,
+            Path cacheDir,
+            Path stderr,
+            List<String> args,
+            String... jvmOptions)
             throws Exception {
-        return launch(
-                prefix,
-                List.of(jvmOptions),
-                List.of(
-                        "--listen",
-                        "127.0.0.1:0",
-                        "--origin",
-                        origin.toString(),
-                        "--cache-dir",
-                        cacheDir.toString(),
-                        "--name",
-                        name,
-                        "--access-log",
-                        cacheDir.resolveSibling(name + "-access.log").toString()),
+        List<String> arguments = new ArrayList<>(List.of(
+                "--listen",
+                "127.0.0.1:0",
+                "--origin",
+                origin.toString(),
+                "--cache-dir",
+                cacheDir.toString(),
+                "--name",
                 name,
-                stderr);
+                "--access-log",
+                cacheDir.resolveSibling(name + "-access.log").toString()));
+        arguments.addAll(args);
+        return launch(prefix, List.of(jvmOptions), arguments, name, stderr);
     }
 
     /**

@@ -70,6 +70,27 @@ class MainTest {
                 .contains("sites:");
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "--workload purge-storm --with-origin|sends purges at a constant rate (expected: --rate N",
+                "--workload purge-storm --target http://127.0.0.1:1 --rate 10 --purge-token=|--purge-token: missing",
+                "--workload purge-storm --with-origin --rate 10 --hit-target http://127.0.0.1:1/|--hit-target needs"
+                        + " --target",
+                "--workload purge-storm --target http://127.0.0.1:1 --purge-token t --rate 10 --hit-rate 5|--hit-rate"
+                        + " with --target needs --hit-target",
+                "--target http://127.0.0.1:1 --nodes 3|--nodes, --hit-rate and --hit-target need --workload purge-storm"
+            })
+    void purgeStormFlagsThatDoNotFitAreRefusedWithStatus2(String argsAndMessage) {
+        String[] parts = argsAndMessage.split("\\|", 2);
+        String[] args = ("loadtest " + parts[0]).split(" ");
+
+        int status = Main.execute(args);
+
+        assertThat(status).as(stderr()).isEqualTo(2);
+        assertThat(stderr()).contains(parts[1]);
+    }
+
     @Test
     void aBadFlagIsAConfigurationErrorWithStatus2() {
         int status = Main.execute("edge", "--listen", "nowhere", "--origin", "http://127.0.0.1:1");

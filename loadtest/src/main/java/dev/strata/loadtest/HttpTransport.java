@@ -49,6 +49,14 @@ public final class HttpTransport implements LoadRun.Transport, AutoCloseable {
      * @param timeout the longest wait to connect and for each response (head, then each read)
      */
     public HttpTransport(int connections, int ioThreads, Duration timeout) {
+        client = startClient(connections, ioThreads, timeout);
+    }
+
+    /**
+     * A started client as {@link HttpTransport} uses: HTTP/1.1 keep-alive, {@code connections}
+     * connections (also per host), no retries, redirects, cookies or authentication caching.
+     */
+    static CloseableHttpAsyncClient startClient(int connections, int ioThreads, Duration timeout) {
         Timeout t = Timeout.of(timeout);
         PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setMaxConnPerRoute(connections)
@@ -58,7 +66,7 @@ public final class HttpTransport implements LoadRun.Transport, AutoCloseable {
                         .setSocketTimeout(t)
                         .build())
                 .build();
-        client = HttpAsyncClients.custom()
+        CloseableHttpAsyncClient client = HttpAsyncClients.custom()
                 .setConnectionManager(pool)
                 .setIOReactorConfig(IOReactorConfig.custom()
                         .setIoThreadCount(ioThreads)
@@ -80,6 +88,7 @@ public final class HttpTransport implements LoadRun.Transport, AutoCloseable {
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
         client.start();
+        return client;
     }
 
     @Override
@@ -139,6 +148,11 @@ public final class HttpTransport implements LoadRun.Transport, AutoCloseable {
      */
     @Override
     public void close() {
+        stop(client);
+    }
+
+    /** Stops {@code client} as {@link #close()} says. */
+    static void stop(CloseableHttpAsyncClient client) {
         client.initiateShutdown();
         try {
             client.awaitShutdown(TimeValue.ofSeconds(2));

@@ -207,7 +207,7 @@ public record LoadReport(
         return s.toString();
     }
 
-    private static String latencyLine(String label, Latency l) {
+    static String latencyLine(String label, Latency l) {
         return String.format(
                 Locale.ROOT,
                 "%sms p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  mean %.3f%n",

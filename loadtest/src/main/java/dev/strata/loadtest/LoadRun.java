@@ -11,10 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,12 +110,7 @@ public final class LoadRun {
         String startedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
         long start = ticker.read();
         long deadline = start + plan.duration().toNanos();
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "loadtest-progress");
-            t.setDaemon(true);
-            return t;
-        });
-        sampler.scheduleAtFixedRate(() -> sampleAndShow(start, progress), 1, 1, TimeUnit.SECONDS);
+        ScheduledExecutorService sampler = everySecond(() -> sampleAndShow(start, progress));
         long unsent;
         try {
             unsent = plan.mode() == LoadPlan.Mode.OPEN ? openLoop(start, deadline) : closedLoop(deadline);
@@ -146,27 +141,7 @@ public final class LoadRun {
 
     /** The open loop; returns how many due requests were never sent. */
     private long openLoop(long start, long deadline) throws InterruptedException {
-        Semaphore permits = new Semaphore(plan.connections());
-        double interval = 1e9 / plan.rate();
-        long unsent = 0;
-        for (long i = 0; i < limit; i++) {
-            long intended = start + (long) (i * interval);
-            if (intended - deadline >= 0) {
-                break;
-            }
-            ticker.awaitUntil(intended);
-            if (!permits.tryAcquire()) {
-                long wait = deadline - ticker.read();
-                if (wait <= 0 || !permits.tryAcquire(wait, NANOSECONDS)) {
-                    long dueBeforeDeadline = (long) Math.ceil((deadline - intended) / interval);
-                    unsent = Math.min(limit - i, dueBeforeDeadline);
-                    break;
-                }
-            }
-            send(i, intended).whenComplete((ignored, failure) -> permits.release());
-        }
-        permits.tryAcquire(plan.connections(), plan.drain().toNanos(), NANOSECONDS);
-        return unsent;
+        return OpenLoop.run(ticker, start, deadline, plan.rate(), limit, plan.connections(), plan.drain(), this::send);
     }
 
     /** The closed loop; never leaves requests unsent. */
@@ -199,18 +174,32 @@ public final class LoadRun {
         }
     }
 
+    /** Runs {@code task} once a second, from a second from now, on a daemon thread of its own. */
+    static ScheduledExecutorService everySecond(Runnable task) {
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loadtest-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(task, 1, 1, TimeUnit.SECONDS);
+        return sampler;
+    }
+
+    /** What {@code call} returns, or a future failed with what it threw. */
+    static <T> CompletableFuture<T> failingAsFuture(Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Sends request {@code i} now and records it when it ends; the future completes after recording. */
     private CompletableFuture<Outcome> send(long i, long intended) {
         URI uri = workload.uri(i);
         long sentAt = ticker.read();
         stats.sent();
-        CompletableFuture<Outcome> response;
-        try {
-            response = transport.send(uri);
-        } catch (RuntimeException e) {
-            response = CompletableFuture.failedFuture(e);
-        }
-        return response.handle((outcome, failure) -> {
+        return failingAsFuture(() -> transport.send(uri)).handle((outcome, failure) -> {
             Outcome o = outcome != null ? outcome : Outcome.failed(HttpTransport.kindOf(requireNonNull(failure)));
             stats.record(uri, o, intended, sentAt, ticker.read());
             return o;

@@ -199,7 +199,7 @@ final class LoadStats {
         return out;
     }
 
-    private static Map<String, Long> sums(Map<String, LongAdder> counts) {
+    static Map<String, Long> sums(Map<String, LongAdder> counts) {
         Map<String, Long> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k, v.sum()));
         return out;

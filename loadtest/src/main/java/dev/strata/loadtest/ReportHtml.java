@@ -23,6 +23,9 @@ public final class ReportHtml {
     private static final int RIGHT = 130;
     private static final int TOP = 20;
     private static final int BOTTOM = 40;
+    private static final String LATENCY_HEAD =
+            "<table>\n<tr><th>ms</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th>"
+                    + "<th>mean</th><th>count</th></tr>\n";
 
     private ReportHtml() {}
 
@@ -32,16 +35,7 @@ public final class ReportHtml {
     /** The report as an HTML document. */
     public static String write(LoadReport r) {
         StringBuilder h = new StringBuilder(32_768);
-        h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
-                .append("<meta charset=\"utf-8\"/>\n<title>Strata load test: ")
-                .append(escape(r.workload()))
-                .append("</title>\n<style>\n")
-                .append("body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }\n")
-                .append("table { border-collapse: collapse; margin: 1em 0; }\n")
-                .append("td, th { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }\n")
-                .append("td.n { text-align: right; font-variant-numeric: tabular-nums; }\n")
-                .append("svg { display: block; margin: 0.5em 0 2em; }\n")
-                .append("</style>\n</head>\n<body>\n<h1>Strata load test</h1>\n");
+        head(h, r.workload());
         h.append("<table>\n");
         row(h, "target", r.target());
         row(h, "workload", r.workload());
@@ -79,18 +73,130 @@ public final class ReportHtml {
         }
         h.append("</table>\n");
 
-        h.append("<table>\n<tr><th>ms</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th>"
-                + "<th>mean</th><th>count</th></tr>\n");
+        latencyTable(h, r);
+        h.append("<h2>Latency over time</h2>\n");
+        h.append(overTime(r.timeline()));
+        h.append("<h2>Throughput over time</h2>\n");
+        h.append(perSecondChart(r.timeline(), "requests/s"));
+        h.append("<h2>Latency by percentile</h2>\n");
+        List<Series> dist = new ArrayList<>();
+        dist.add(series(r.mode().equals("open") ? "latency" : "latency", "#1f77b4", r.distribution()));
+        if (r.mode().equals("open")) {
+            dist.add(series("service time", "#ff7f0e", r.serviceDistribution()));
+        }
+        h.append(chart(dist, "percentile", "ms", true, ReportHtml::percentileLabel));
+
+        if (!r.perUrl().isEmpty()) {
+            h.append("<h2>X-Cache per URL</h2>\n<table>\n");
+            r.perUrl().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> row(h, e.getKey(), new TreeMap<>(e.getValue()).toString()));
+            h.append("</table>\n");
+        }
+        h.append("</body>\n</html>\n");
+        return h.toString();
+    }
+
+    /** A purge storm's report as an HTML document, with its hits section when there were hits. */
+    public static String write(PurgeReport r) {
+        StringBuilder h = new StringBuilder(32_768);
+        head(h, "purge-storm");
+        h.append("<h2>Purge storm</h2>\n<table>\n");
+        row(h, "purge API", r.api());
+        row(h, "nodes", r.nodes().size() + " " + r.nodes());
+        row(
+                h,
+                "workload",
+                "purge-storm (" + r.mix() + "), open loop at " + fmt(r.rate()) + " purges/s, " + r.connections()
+                        + " connections");
+        row(h, "bounds", fmt(r.durationLimitSeconds()) + " s, " + r.purgeLimit() + " purges");
+        row(h, "started", r.startedAt());
+        row(h, "elapsed", fmt(r.elapsedSeconds()) + " s");
+        row(
+                h,
+                "purges",
+                r.sent() + " sent, " + r.accepted() + " accepted, " + r.confirmed() + " applied on every node");
+        if (r.unsent() > 0 || r.unconfirmed() > 0) {
+            row(
+                    h,
+                    "not done",
+                    r.unsent() + " unsent (in-flight cap), " + r.unconfirmed()
+                            + " accepted but not seen applied everywhere");
+        }
+        row(h, "accepted", fmt(r.acceptRate()) + " purges/s");
+        row(h, "applied everywhere", fmt(r.applyRate()) + " purges/s");
+        row(h, "errors", r.errorCount() + (r.errors().isEmpty() ? "" : " " + new TreeMap<>(r.errors())));
+        row(h, "statuses", new TreeMap<>(r.statuses()).toString());
+        row(
+                h,
+                "watched",
+                r.observations() + " node-list answers; " + r.appliedBeforeAccepted()
+                        + " purges applied before their 202 arrived");
+        h.append("</table>\n");
+        h.append(LATENCY_HEAD);
+        latencyRow(h, "propagation (202 to applied on every node)", r.propagation());
+        latencyRow(h, "accept (due to 202)", r.accept());
+        latencyRow(h, "from send (sent to applied on every node)", r.fromSend());
+        latencyRow(h, "end to end (due to applied on every node)", r.endToEnd());
+        h.append("</table>\n");
+        h.append("<h2>Propagation over time</h2>\n");
+        h.append(overTime(r.timeline()));
+        h.append("<h2>Purges over time</h2>\n");
+        h.append(perSecondChart(r.timeline(), "accepted/s"));
+        h.append("<h2>Latency by percentile</h2>\n");
+        h.append(chart(
+                List.of(
+                        series("propagation", "#1f77b4", r.propagationDistribution()),
+                        series("accept", "#ff7f0e", r.acceptDistribution())),
+                "percentile",
+                "ms",
+                true,
+                ReportHtml::percentileLabel));
+        LoadReport hits = r.hits();
+        if (hits != null) {
+            h.append("<h2>Cache hits during the storm</h2>\n<table>\n");
+            row(h, "target", hits.target());
+            row(h, "workload", hits.workload() + ", " + hits.mode() + " loop at " + fmt(hits.rate()) + " requests/s");
+            row(h, "requests", hits.sent() + " sent, " + hits.completed() + " completed, " + hits.ok() + " ok");
+            row(h, "errors", hits.errorCount() + (hits.errors().isEmpty() ? "" : " " + new TreeMap<>(hits.errors())));
+            row(h, "X-Cache", new TreeMap<>(hits.xCache()).toString());
+            h.append("</table>\n");
+            latencyTable(h, hits);
+            h.append("<h2>Hit latency over time</h2>\n");
+            h.append(overTime(hits.timeline()));
+        }
+        h.append("</body>\n</html>\n");
+        return h.toString();
+    }
+
+    /** The document's start, through the page's heading. */
+    private static void head(StringBuilder h, String title) {
+        h.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
+                .append("<meta charset=\"utf-8\"/>\n<title>Strata load test: ")
+                .append(escape(title))
+                .append("</title>\n<style>\n")
+                .append("body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }\n")
+                .append("table { border-collapse: collapse; margin: 1em 0; }\n")
+                .append("td, th { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }\n")
+                .append("td.n { text-align: right; font-variant-numeric: tabular-nums; }\n")
+                .append("svg { display: block; margin: 0.5em 0 2em; }\n")
+                .append("</style>\n</head>\n<body>\n<h1>Strata load test</h1>\n");
+    }
+
+    /** A load run's latency (and, in an open loop, service time) table. */
+    private static void latencyTable(StringBuilder h, LoadReport r) {
+        h.append(LATENCY_HEAD);
         latencyRow(h, r.mode().equals("open") ? "latency (from intended send)" : "latency", r.latency());
         if (r.mode().equals("open")) {
             latencyRow(h, "service time (from actual send)", r.serviceTime());
         }
         h.append("</table>\n");
+    }
 
-        List<LoadReport.Interval> t = r.timeline();
+    /** p50, p90, p99 and max of each second. */
+    private static String overTime(List<LoadReport.Interval> t) {
         double[] seconds = t.stream().mapToDouble(LoadReport.Interval::second).toArray();
-        h.append("<h2>Latency over time</h2>\n");
-        h.append(chart(
+        return chart(
                 List.of(
                         new Series(
                                 "p50",
@@ -115,33 +221,20 @@ public final class ReportHtml {
                 "seconds",
                 "ms",
                 true,
-                x -> fmt(x)));
-        h.append("<h2>Throughput over time</h2>\n");
-        h.append(chart(
+                x -> fmt(x));
+    }
+
+    /** Each second's count ({@code label}) and errors, per second. */
+    private static String perSecondChart(List<LoadReport.Interval> t, String label) {
+        double[] seconds = t.stream().mapToDouble(LoadReport.Interval::second).toArray();
+        return chart(
                 List.of(
-                        new Series("requests/s", "#1f77b4", seconds, perSecond(t, false)),
+                        new Series(label, "#1f77b4", seconds, perSecond(t, false)),
                         new Series("errors/s", "#d62728", seconds, perSecond(t, true))),
                 "seconds",
                 "per second",
                 false,
-                x -> fmt(x)));
-        h.append("<h2>Latency by percentile</h2>\n");
-        List<Series> dist = new ArrayList<>();
-        dist.add(series(r.mode().equals("open") ? "latency" : "latency", "#1f77b4", r.distribution()));
-        if (r.mode().equals("open")) {
-            dist.add(series("service time", "#ff7f0e", r.serviceDistribution()));
-        }
-        h.append(chart(dist, "percentile", "ms", true, ReportHtml::percentileLabel));
-
-        if (!r.perUrl().isEmpty()) {
-            h.append("<h2>X-Cache per URL</h2>\n<table>\n");
-            r.perUrl().entrySet().stream()
-                    .sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> row(h, e.getKey(), new TreeMap<>(e.getValue()).toString()));
-            h.append("</table>\n");
-        }
-        h.append("</body>\n</html>\n");
-        return h.toString();
+                x -> fmt(x));
     }
 
     private static double[] perSecond(List<LoadReport.Interval> t, boolean errors) {

@@ -7,8 +7,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The report as JSON for machines: one object whose keys are the {@link LoadReport} components,
- * plus {@code throughput} and {@code errorCount}; latencies in milliseconds, null for what was
- * not measured. Written by hand to keep the module free of a JSON library.
+ * plus {@code throughput} and {@code errorCount}, or, for a purge storm, the {@link PurgeReport}
+ * components plus {@code "scenario": "purge-storm"}, {@code confirmed} and {@code errorCount};
+ * latencies in milliseconds, null for what was not measured. Written by hand, key by key, so the
+ * layout is the documented one.
  */
 public final class ReportJson {
     private ReportJson() {}
@@ -44,23 +46,7 @@ public final class ReportJson {
         key(j, "serviceDistribution")
                 .append(percentiles(r.serviceDistribution()))
                 .append(",\n");
-        key(j, "timeline").append("[");
-        for (int i = 0; i < r.timeline().size(); i++) {
-            LoadReport.Interval t = r.timeline().get(i);
-            j.append(i == 0 ? "\n    " : ",\n    ")
-                    .append(String.format(
-                            Locale.ROOT,
-                            "{\"second\": %s, \"requests\": %d, \"errors\": %d, \"p50\": %s, \"p90\": %s,"
-                                    + " \"p99\": %s, \"max\": %s}",
-                            num(t.second()),
-                            t.requests(),
-                            t.errors(),
-                            num(t.p50()),
-                            num(t.p90()),
-                            num(t.p99()),
-                            num(t.max())));
-        }
-        j.append(r.timeline().isEmpty() ? "],\n" : "\n  ],\n");
+        timeline(j, r.timeline());
         key(j, "perUrl").append("{");
         boolean first = true;
         for (Map.Entry<String, Map<String, Long>> e : r.perUrl().entrySet()) {
@@ -75,6 +61,76 @@ public final class ReportJson {
                 .append(r.originRequests() == null ? "null" : r.originRequests().toString());
         j.append("\n}\n");
         return j.toString();
+    }
+
+    /** A purge storm's report as a JSON document; {@code hits} is a load report's object, or null. */
+    public static String write(PurgeReport r) {
+        StringBuilder j = new StringBuilder(4096);
+        j.append("{\n");
+        field(j, "scenario", "purge-storm");
+        field(j, "api", r.api());
+        key(j, "nodes").append(strings(r.nodes())).append(",\n");
+        field(j, "mix", r.mix());
+        field(j, "rate", r.rate());
+        field(j, "connections", r.connections());
+        field(j, "durationLimitSeconds", r.durationLimitSeconds());
+        field(j, "purgeLimit", r.purgeLimit());
+        field(j, "startedAt", r.startedAt());
+        field(j, "elapsedSeconds", r.elapsedSeconds());
+        field(j, "sent", r.sent());
+        field(j, "accepted", r.accepted());
+        field(j, "confirmed", r.confirmed());
+        field(j, "unsent", r.unsent());
+        field(j, "unconfirmed", r.unconfirmed());
+        field(j, "appliedBeforeAccepted", r.appliedBeforeAccepted());
+        field(j, "acceptRate", r.acceptRate());
+        field(j, "applyRate", r.applyRate());
+        field(j, "errorCount", r.errorCount());
+        key(j, "errors").append(counts(r.errors())).append(",\n");
+        key(j, "statuses").append(counts(r.statuses())).append(",\n");
+        key(j, "propagation").append(latency(r.propagation())).append(",\n");
+        key(j, "accept").append(latency(r.accept())).append(",\n");
+        key(j, "endToEnd").append(latency(r.endToEnd())).append(",\n");
+        key(j, "fromSend").append(latency(r.fromSend())).append(",\n");
+        key(j, "propagationDistribution")
+                .append(percentiles(r.propagationDistribution()))
+                .append(",\n");
+        key(j, "acceptDistribution").append(percentiles(r.acceptDistribution())).append(",\n");
+        timeline(j, r.timeline());
+        field(j, "observations", r.observations());
+        LoadReport hits = r.hits();
+        key(j, "hits").append(hits == null ? "null" : write(hits).strip().replace("\n", "\n  "));
+        j.append("\n}\n");
+        return j.toString();
+    }
+
+    /** {@code "timeline": [...]} and a comma: one object per second. */
+    private static void timeline(StringBuilder j, List<LoadReport.Interval> timeline) {
+        key(j, "timeline").append("[");
+        for (int i = 0; i < timeline.size(); i++) {
+            LoadReport.Interval t = timeline.get(i);
+            j.append(i == 0 ? "\n    " : ",\n    ")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "{\"second\": %s, \"requests\": %d, \"errors\": %d, \"p50\": %s, \"p90\": %s,"
+                                    + " \"p99\": %s, \"max\": %s}",
+                            num(t.second()),
+                            t.requests(),
+                            t.errors(),
+                            num(t.p50()),
+                            num(t.p90()),
+                            num(t.p99()),
+                            num(t.max())));
+        }
+        j.append(timeline.isEmpty() ? "],\n" : "\n  ],\n");
+    }
+
+    private static String strings(List<String> values) {
+        StringBuilder j = new StringBuilder("[");
+        for (String value : values) {
+            j.append(j.length() > 1 ? ", " : "").append(string(value));
+        }
+        return j.append(']').toString();
     }
 
     private static StringBuilder key(StringBuilder j, String name) {

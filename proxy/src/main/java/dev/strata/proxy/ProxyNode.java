@@ -435,8 +435,9 @@ public final class ProxyNode implements AutoCloseable {
                         new CachePurges(cache, settings::router, spec.clock(), metrics.purges()));
         if (follower != null && !follower.catchUp(CATCH_UP_TIMEOUT)) {
             log.warn(
-                    "{} {}: could not reach the purge API {} in {}; serving without the purges missed meanwhile"
-                            + " (applied up to {}), following the log as soon as it answers",
+                    "{} {}: could not catch up with the purge API {} in {} (unreachable, or a purge could not be"
+                            + " applied: see above); serving without the purges missed meanwhile (applied up to {}),"
+                            + " following the log and trying again",
                     spec.role(),
                     spec.name(),
                     spec.purgeApi().get(0),

@@ -38,8 +38,12 @@ final class NodeRegistry {
         this.timeout = timeout;
     }
 
-    /** Records that {@code name} was heard from now, having applied every entry up to {@code applied}. */
-    void report(String name, long applied) {
+    /**
+     * Records that {@code name} was heard from now, having applied every entry up to {@code applied}.
+     *
+     * @return whether that is progress: the node is new or its applied sequence moved
+     */
+    boolean report(String name, long applied) {
         Node node = nodes.computeIfAbsent(name, n -> new Node());
         Instant now = clock.instant();
         synchronized (node) {
@@ -50,8 +54,27 @@ final class NodeRegistry {
                 while (node.firstApplied.size() > HISTORY) {
                     node.firstApplied.pollFirstEntry();
                 }
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * The lowest applied sequence over the reachable nodes: every one of them has applied every entry
+     * up to it. -1 when no node is reachable.
+     */
+    long minReachableApplied() {
+        Instant cutoff = clock.instant().minus(timeout);
+        long min = Long.MAX_VALUE;
+        for (Node node : nodes.values()) {
+            synchronized (node) {
+                if (!node.lastSeen.isBefore(cutoff)) {
+                    min = Math.min(min, node.applied);
+                }
             }
         }
+        return min == Long.MAX_VALUE ? -1 : min;
     }
 
     /** Every node known, by name. */

@@ -30,9 +30,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +52,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/purge/{id}}: the purge and, per node, {@code applied}, {@code pending} or
  *       {@code unreachable}, with the time it completed on every node;
  *   <li>{@code GET /v1/nodes}: every node following the log, its last applied sequence and lag;
+ *       with {@code wait=MS&minApplied=SEQ} parked (no thread held) until every reachable node has
+ *       applied {@code SEQ} or the wait ends, so a client sees a purge complete without polling;
  *   <li>{@code GET /v1/log?after=SEQ&wait=MS&node=NAME&applied=SEQ}: what nodes follow; a request
  *       with nothing to return is parked (no thread held) until an append or the wait ends;
  *   <li>{@code POST /v1/nodes/{name}/applied}: a node reports its applied sequence.
@@ -56,7 +62,10 @@ import org.slf4j.LoggerFactory;
  * <p>Operators authenticate with bearer tokens scoped by site and action ({@link Tokens}); errors
  * are problem documents (RFC 9457). The operators' endpoints share one rate limit; the nodes'
  * endpoints are not limited and not authenticated (the listener is private). Storage work runs on
- * Undertow's worker threads, never on an I/O thread; a log that cannot be reached answers 503 (a
+ * Undertow's worker threads, never on an I/O thread; appends run on a pool of their own ({@value
+ * #APPEND_THREADS} threads, {@value #APPEND_QUEUE} waiting, then 503), because each one waits for
+ * its group's fsync ({@link RocksPurgeLog}): parked there, they never hold up the workers that
+ * answer the nodes' log requests, and enough of them wait at once to fill a group. A log that cannot be reached answers 503 (a
  * problem document with {@code Retry-After}).
  */
 public final class PurgeApiServer implements AutoCloseable {
@@ -67,6 +76,8 @@ public final class PurgeApiServer implements AutoCloseable {
     static final long MAX_WAIT_MILLIS = 25_000;
 
     private static final int MAX_PARKED = 10_000;
+    static final int APPEND_THREADS = 64;
+    static final int APPEND_QUEUE = 4096;
     private static final HttpString IDEMPOTENCY_KEY = new HttpString("Idempotency-Key");
     private static final HttpString IDEMPOTENT_REPLAYED = new HttpString("Idempotent-Replayed");
     private static final HttpString OLDEST_SEQ = new HttpString("X-Strata-Oldest-Seq");
@@ -92,12 +103,24 @@ public final class PurgeApiServer implements AutoCloseable {
     private final NodeRegistry registry;
     private final RateLimiter rateLimiter;
     private final byte[] openApi;
+    /** Log requests waiting for an append. */
     private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
+    /** Node-list requests waiting for the nodes' progress. */
+    private final Set<Parked> watchers = ConcurrentHashMap.newKeySet();
+
+    private final ThreadPoolExecutor appends;
+
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
     private final URI uri;
 
-    private PurgeApiServer(PurgeApiConfig config, List<SiteConfig> sites, Clock clock, PurgeLog purgeLog) {
+    private PurgeApiServer(
+            PurgeApiConfig config,
+            List<SiteConfig> sites,
+            Clock clock,
+            PurgeLog purgeLog,
+            int appendThreads,
+            int appendQueue) {
         this.config = config;
         this.purgeLog = purgeLog;
         this.tokens = new Tokens(config.tokens());
@@ -105,10 +128,18 @@ public final class PurgeApiServer implements AutoCloseable {
         this.registry = new NodeRegistry(clock, config.nodeTimeout());
         this.rateLimiter = new RateLimiter(config.requestsPerSecond(), System::nanoTime);
         this.openApi = openApiDocument();
+        AtomicInteger threads = new AtomicInteger();
+        this.appends = new ThreadPoolExecutor(
+                appendThreads, appendThreads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(appendQueue), runnable -> {
+                    Thread thread = new Thread(runnable, "purge-append-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        appends.allowCoreThreadTimeOut(true);
         Map<String, HttpHandler> handlers = Map.of(
                 "GET /healthz", this::health,
                 "GET /openapi.json", this::openApi,
-                "POST /v1/purge", limited(onWorker(this::purge)),
+                "POST /v1/purge", limited(this::purge), // to the append pool itself
                 "GET /v1/purge/{id}", limited(onWorker(this::status)),
                 "GET /v1/nodes", limited(onWorker(this::nodes)),
                 "POST /v1/nodes/{name}/applied", this::applied,
@@ -138,7 +169,7 @@ public final class PurgeApiServer implements AutoCloseable {
                 .addHttpListener(config.listen().port(), config.listen().host())
                 .setHandler(graceful)
                 .build();
-        purgeLog.onAppend(this::wakeParked);
+        purgeLog.onAppend(() -> wake(parked));
         try {
             undertow.start();
         } catch (RuntimeException e) {
@@ -171,8 +202,19 @@ public final class PurgeApiServer implements AutoCloseable {
 
     /** Starts listening in front of {@code purgeLog}, which {@link #close()} closes. */
     public static PurgeApiServer start(PurgeApiConfig config, List<SiteConfig> sites, Clock clock, PurgeLog purgeLog) {
+        return start(config, sites, clock, purgeLog, APPEND_THREADS, APPEND_QUEUE);
+    }
+
+    /** As {@link #start(PurgeApiConfig, List, Clock, PurgeLog)}, with an append pool of this size. */
+    static PurgeApiServer start(
+            PurgeApiConfig config,
+            List<SiteConfig> sites,
+            Clock clock,
+            PurgeLog purgeLog,
+            int appendThreads,
+            int appendQueue) {
         try {
-            PurgeApiServer server = new PurgeApiServer(config, sites, clock, purgeLog);
+            PurgeApiServer server = new PurgeApiServer(config, sites, clock, purgeLog, appendThreads, appendQueue);
             log.info(
                     "purge-api listening on {} (log: {}, {} tokens)",
                     server.uri,
@@ -282,6 +324,17 @@ public final class PurgeApiServer implements AutoCloseable {
 
     /** On a worker thread: reads the body and appends to the log. */
     private void purge(HttpServerExchange exchange) throws IOException {
+        if (exchange.isInIoThread()) {
+            if (appends.getQueue().remainingCapacity() == 0) {
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, 1);
+                new Problem(503, "Service Unavailable", "too many purges waiting to be written", "").send(exchange);
+                return;
+            }
+            // Reads the body and waits for the log's fsync: a thread of the append pool. Should the
+            // pool refuse it after all, Undertow answers 503.
+            exchange.dispatch(appends, onWorker(this::purge)); // onWorker: a log out of reach is a 503
+            return;
+        }
         Optional<PurgeTokenConfig> authorized = authorize(exchange, "purge");
         if (authorized.isEmpty()) {
             return;
@@ -396,6 +449,23 @@ public final class PurgeApiServer implements AutoCloseable {
         if (authorize(exchange, "read").isEmpty()) {
             return;
         }
+        long waitMillis;
+        long minApplied;
+        try {
+            waitMillis = Math.min(MAX_WAIT_MILLIS, longParameter(exchange, "wait", 0));
+            minApplied = longParameter(exchange, "minApplied", 0);
+        } catch (IllegalArgumentException e) {
+            badParameter(exchange, e);
+            return;
+        }
+        if (waitMillis > 0 && registry.minReachableApplied() < minApplied && watchers.size() < MAX_PARKED) {
+            park(exchange, watchers, waitMillis, () -> registry.minReachableApplied() >= minApplied, this::answerNodes);
+            return;
+        }
+        answerNodes(exchange);
+    }
+
+    private void answerNodes(HttpServerExchange exchange) {
         long last = purgeLog.lastSeq();
         ObjectNode answer = PurgeJson.object();
         answer.put("lastSeq", last);
@@ -438,7 +508,7 @@ public final class PurgeApiServer implements AutoCloseable {
                                         .send(ex);
                                 return;
                             }
-                            registry.report(name, seq.asLong());
+                            reported(name, seq.asLong());
                             ex.setStatusCode(204);
                             ex.endExchange();
                         },
@@ -467,15 +537,27 @@ public final class PurgeApiServer implements AutoCloseable {
                 if (!validNodeName(node)) {
                     throw new IllegalArgumentException("node: \"" + node + "\" is not a node name");
                 }
-                registry.report(node, longParameter(exchange, "applied", after));
+                reported(node, longParameter(exchange, "applied", after));
             }
         } catch (IllegalArgumentException e) {
-            String message = String.valueOf(e.getMessage());
-            Problem.badRequest(message.substring(0, Math.max(0, message.indexOf(':'))), message)
-                    .send(exchange);
+            badParameter(exchange, e);
             return;
         }
         exchange.dispatch(ex -> answerLog(ex, query, true)); // the log may block: a worker thread
+    }
+
+    /** Records a node's report and answers the node-list requests its progress completes. */
+    private void reported(String node, long applied) {
+        if (registry.report(node, applied)) {
+            wake(watchers);
+        }
+    }
+
+    /** Answers 400 for a query parameter whose message starts with its name and a colon. */
+    private static void badParameter(HttpServerExchange exchange, IllegalArgumentException e) {
+        String message = String.valueOf(e.getMessage());
+        Problem.badRequest(message.substring(0, Math.max(0, message.indexOf(':'))), message)
+                .send(exchange);
     }
 
     private static long longParameter(HttpServerExchange exchange, String name, long otherwise) {
@@ -514,15 +596,12 @@ public final class PurgeApiServer implements AutoCloseable {
             return;
         }
         if (entries.isEmpty() && mayPark && query.waitMillis() > 0 && parked.size() < MAX_PARKED) {
-            Parked waiter = new Parked(exchange, query);
-            // Parked until an append or the wait's end; no thread is held meanwhile.
-            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
-                parked.add(waiter);
-                exchange.getIoThread().executeAfter(waiter::wake, query.waitMillis(), TimeUnit.MILLISECONDS);
-                if (purgeLog.lastSeq() > query.after()) {
-                    waiter.wake(); // appended while this request was being parked
-                }
-            });
+            park(
+                    exchange,
+                    parked,
+                    query.waitMillis(),
+                    () -> purgeLog.lastSeq() > query.after(),
+                    ex -> answerLog(ex, query, false));
             return;
         }
         ObjectNode answer = PurgeJson.object();
@@ -535,29 +614,67 @@ public final class PurgeApiServer implements AutoCloseable {
         sendJson(exchange, answer);
     }
 
-    /** A log request waiting for an append. */
-    private final class Parked {
-        private final HttpServerExchange exchange;
-        private final LogQuery query;
-        private final AtomicBoolean woken = new AtomicBoolean();
+    /**
+     * Parks {@code exchange} in {@code waiting} until {@code ready} holds when {@link #wake} checks
+     * it, or {@code waitMillis} pass; then {@code answer} runs on a worker thread. No thread is held
+     * meanwhile.
+     */
+    private static void park(
+            HttpServerExchange exchange,
+            Set<Parked> waiting,
+            long waitMillis,
+            BooleanSupplier ready,
+            HttpHandler answer) {
+        Parked waiter = new Parked(exchange, waiting, ready, answer);
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
+            waiting.add(waiter);
+            exchange.getIoThread().executeAfter(waiter::answer, waitMillis, TimeUnit.MILLISECONDS);
+            if (ready.getAsBoolean()) {
+                waiter.answer(); // ready while this request was being parked
+            }
+        });
+    }
 
-        Parked(HttpServerExchange exchange, LogQuery query) {
+    /** A request waiting for an event: an append, or the nodes' progress. */
+    private static final class Parked {
+        private final HttpServerExchange exchange;
+        private final Set<Parked> waiting;
+        private final BooleanSupplier ready;
+        private final HttpHandler answer;
+        private final AtomicBoolean answered = new AtomicBoolean();
+
+        Parked(HttpServerExchange exchange, Set<Parked> waiting, BooleanSupplier ready, HttpHandler answer) {
             this.exchange = exchange;
-            this.query = query;
+            this.waiting = waiting;
+            this.ready = ready;
+            this.answer = answer;
         }
 
         /** Answers the request (once) on a worker thread. */
-        void wake() {
-            if (woken.compareAndSet(false, true)) {
-                parked.remove(this);
-                exchange.dispatch(exchange.getConnection().getWorker(), ex -> answerLog(ex, query, false));
+        void answer() {
+            if (answered.compareAndSet(false, true)) {
+                waiting.remove(this);
+                exchange.dispatch(exchange.getConnection().getWorker(), answer);
             }
         }
     }
 
-    private void wakeParked() {
+    /** Answers the requests in {@code waiting} that are ready. */
+    private static void wake(Set<Parked> waiting) {
+        for (Parked waiter : waiting) {
+            if (waiter.ready.getAsBoolean()) {
+                waiter.answer();
+            }
+        }
+    }
+
+    /** Answers every parked request, ready or not. */
+    private void answerAllParked() {
         for (Parked waiter : List.copyOf(parked)) {
-            waiter.wake();
+            waiter.answer();
+        }
+        for (Parked waiter : List.copyOf(watchers)) {
+            waiter.answer();
         }
     }
 
@@ -598,6 +715,11 @@ public final class PurgeApiServer implements AutoCloseable {
         return uri;
     }
 
+    /** Purges waiting for a thread of the append pool. */
+    int queuedAppends() {
+        return appends.getQueue().size();
+    }
+
     /** The log this server appends to. */
     public PurgeLog purgeLog() {
         return purgeLog;
@@ -610,13 +732,14 @@ public final class PurgeApiServer implements AutoCloseable {
     @Override
     public void close() {
         graceful.shutdown();
-        wakeParked();
+        answerAllParked();
         try {
             graceful.awaitShutdown(Duration.ofSeconds(10).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
+        appends.shutdown();
         purgeLog.close();
     }
 

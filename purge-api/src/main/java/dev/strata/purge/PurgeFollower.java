@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * the log still keeps has missed purges for good: it soft-purges everything ({@link
  * Target#staleEverything}) and carries on from there.
  *
+ * <p>An entry the target fails to apply (it throws, e.g. its disk cannot keep the markers) is not
+ * recorded as applied: the follower stops there, reports its applied sequence as before, and tries
+ * the same entry again every second, so a purge accepted is never skipped, neither now nor after a
+ * restart.
+ *
  * <p>Thread-safe. {@link #awaitApplied} lets a request wait, without a thread, until an entry is
  * applied (a shield answering an edge that has applied more, see docs/adr/0007-purge-log-delivery.md).
  */
@@ -44,7 +49,10 @@ public final class PurgeFollower implements AutoCloseable {
 
     private static final Duration RETRY = Duration.ofSeconds(1);
 
-    /** What a node does with the log. Called on the follower's thread; methods may block. */
+    /**
+     * What a node does with the log. Called on the follower's thread; methods may block. A method
+     * that throws leaves the entry unapplied: it is tried again.
+     */
     public interface Target {
         /** The last sequence applied, as kept with the cache (0 for none). */
         long appliedSeq();
@@ -70,6 +78,19 @@ public final class PurgeFollower implements AutoCloseable {
     private volatile long applied;
     private volatile long lastSeen;
     private volatile boolean answered;
+    /** The entry that failed to apply last, until it is applied; 0 for none. Follower's thread. */
+    private long failing;
+
+    /** The target failed to apply entry {@code seq}. */
+    private static final class ApplyFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long seq;
+
+        ApplyFailed(long seq, RuntimeException cause) {
+            super("entry " + seq + ": " + cause, cause);
+            this.seq = seq;
+        }
+    }
 
     private PurgeFollower(URI api, String nodeName, Target target) {
         this.api = api;
@@ -109,23 +130,33 @@ public final class PurgeFollower implements AutoCloseable {
                 if (!poll(0)) {
                     return true;
                 }
+            } catch (ApplyFailed e) {
+                failed(e);
+                if (deadline - System.nanoTime() < RETRY.toNanos() || !pause()) {
+                    return false;
+                }
             } catch (IOException | RuntimeException e) {
                 if (deadline - System.nanoTime() < RETRY.toNanos()) {
                     log.warn("{}: purge API {} unreachable while catching up: {}", nodeName, api, e.toString());
                     return false;
                 }
-                try {
-                    if (stopped.await(RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
-                        return false;
-                    }
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
+                if (!pause()) {
                     return false;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
+        }
+    }
+
+    /** Waits before trying again; false when the follower was closed (or interrupted) meanwhile. */
+    private boolean pause() {
+        try {
+            return !stopped.await(RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -147,11 +178,31 @@ public final class PurgeFollower implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing
+        } catch (ApplyFailed e) {
+            failed(e);
+            if (stopped.getCount() != 0) {
+                thread.schedule(this::follow, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (IOException | RuntimeException e) {
             log.debug("{}: purge API {} unreachable, retrying in {}: {}", nodeName, api, RETRY, e.toString());
             if (stopped.getCount() != 0) {
                 thread.schedule(this::follow, RETRY.toMillis(), TimeUnit.MILLISECONDS);
             }
+        }
+    }
+
+    /** Logs a failed entry once (then at debug level while the same entry keeps failing). */
+    private void failed(ApplyFailed e) {
+        if (e.seq != failing) {
+            failing = e.seq;
+            log.warn(
+                    "{}: could not apply purge seq {}, not recording it as applied; retrying every {}: {}",
+                    nodeName,
+                    e.seq,
+                    RETRY,
+                    String.valueOf(e.getCause()));
+        } else {
+            log.debug("{}: purge seq {} failed again: {}", nodeName, e.seq, String.valueOf(e.getCause()));
         }
     }
 
@@ -185,16 +236,24 @@ public final class PurgeFollower implements AutoCloseable {
                         nodeName,
                         applied + 1,
                         oldest - 1);
-                target.staleEverything();
-                advance(oldest - 1);
+                try {
+                    target.staleEverything();
+                    advance(oldest - 1);
+                } catch (RuntimeException e) {
+                    throw new ApplyFailed(oldest - 1, e);
+                }
             }
             for (JsonNode item : page.path("entries")) {
                 PurgeEntry entry = PurgeJson.fromJson(item);
                 if (entry.seq() <= applied) {
                     continue;
                 }
-                target.apply(entry);
-                advance(entry.seq());
+                try {
+                    target.apply(entry);
+                    advance(entry.seq());
+                } catch (RuntimeException e) {
+                    throw new ApplyFailed(entry.seq(), e);
+                }
             }
         }
         lastSeen = last;
@@ -205,6 +264,10 @@ public final class PurgeFollower implements AutoCloseable {
     private void advance(long seq) {
         target.applied(seq);
         applied = seq;
+        if (failing != 0 && seq >= failing) {
+            log.info("{}: applied purge seq {} after retrying", nodeName, failing);
+            failing = 0;
+        }
         Map<Long, CompletableFuture<Void>> done = waiters.headMap(seq, true);
         for (CompletableFuture<Void> waiter : List.copyOf(done.values())) {
             waiter.complete(null);

@@ -1,6 +1,7 @@
 package dev.strata.purge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.config.CachePolicyConfig;
@@ -15,11 +16,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -291,6 +296,113 @@ class PurgeApiIT {
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(json(answer).path("entries").get(0).path("seq").asLong()).isEqualTo(1);
         assertThat(answer.headers().firstValue("X-Strata-Oldest-Seq")).hasValue("1");
+    }
+
+    @Test
+    void aParkedNodeListIsAnsweredOnceEveryReachableNodeHasAppliedTheSequence() throws Exception {
+        get("/v1/log?node=edge-1&applied=0", "");
+        get("/v1/log?node=shield-1&applied=0", "");
+        CompletableFuture<HttpResponse<String>> parked = http.sendAsync(
+                HttpRequest.newBuilder(server.uri().resolve("/v1/nodes?wait=20000&minApplied=2"))
+                        .header("Authorization", "Bearer " + READER)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        get("/v1/log?node=edge-1&applied=2", "");
+        get("/v1/log?node=shield-1&applied=1", "");
+        assertThat(parked).as("shield-1 has applied 1 of 2").isNotDone();
+        get("/v1/log?node=shield-1&applied=2", "");
+
+        HttpResponse<String> answer = parked.get();
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(json(answer).path("nodes").findValues("appliedSeq").stream().map(JsonNode::asLong))
+                .containsExactly(2L, 2L);
+    }
+
+    @Test
+    void aNodeListAlreadyAtMinAppliedAnswersWithoutWaitingAndBadParametersAre400() throws Exception {
+        get("/v1/log?node=edge-1&applied=3", "");
+
+        HttpResponse<String> answer = get("/v1/nodes?wait=20000&minApplied=3", READER);
+
+        assertThat(json(answer).path("nodes").get(0).path("appliedSeq").asLong())
+                .isEqualTo(3);
+        assertThat(problem(get("/v1/nodes?wait=20000&minApplied=x", READER), 400)
+                        .path("field")
+                        .asText())
+                .isEqualTo("minApplied");
+        assertThat(problem(get("/v1/nodes?wait=-1", READER), 400).path("field").asText())
+                .isEqualTo("wait");
+    }
+
+    @Test
+    void purgesBeyondTheAppendPoolAndItsQueueAre503() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RocksPurgeLog rocks = RocksPurgeLog.open(dir.resolve("held"), Clock.systemUTC(), 100, Duration.ofDays(1));
+        PurgeLog held = new PurgeLog() {
+            @Override
+            public Appended append(PurgeRequest request, String by, String idempotencyKey) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return rocks.append(request, by, idempotencyKey);
+            }
+
+            @Override
+            public List<PurgeEntry> after(long seq, int limit) {
+                return rocks.after(seq, limit);
+            }
+
+            @Override
+            public Optional<PurgeEntry> byId(String id) {
+                return rocks.byId(id);
+            }
+
+            @Override
+            public long lastSeq() {
+                return rocks.lastSeq();
+            }
+
+            @Override
+            public long oldestSeq() {
+                return rocks.oldestSeq();
+            }
+
+            @Override
+            public void onAppend(Runnable listener) {
+                rocks.onAppend(listener);
+            }
+
+            @Override
+            public void close() {
+                rocks.close();
+            }
+        };
+        try (PurgeApiServer small =
+                PurgeApiServer.start(config(dir.resolve("small")), sites(), Clock.systemUTC(), held, 1, 1)) {
+            HttpRequest purge = HttpRequest.newBuilder(small.uri().resolve("/v1/purge"))
+                    .header("Authorization", "Bearer " + ADMIN)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"tags\":[\"t\"]}"))
+                    .build();
+            CompletableFuture<HttpResponse<String>> writing =
+                    http.sendAsync(purge, HttpResponse.BodyHandlers.ofString());
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<HttpResponse<String>> queued =
+                    http.sendAsync(purge, HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> small.queuedAppends() == 1);
+
+            HttpResponse<String> refused = http.send(purge, HttpResponse.BodyHandlers.ofString());
+
+            assertThat(problem(refused, 503).path("detail").asText()).contains("too many purges waiting");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            release.countDown();
+            assertThat(writing.get().statusCode()).isEqualTo(202);
+            assertThat(queued.get().statusCode()).isEqualTo(202);
+        }
     }
 
     @Test

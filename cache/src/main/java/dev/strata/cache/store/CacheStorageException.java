@@ -22,6 +22,14 @@ public final class CacheStorageException extends RuntimeException {
     }
 
     /**
+     * A write the caller must not take as done failed (a purge marker, the purge log's sequence): a
+     * full disk, an I/O error. The tier keeps serving; the caller retries.
+     */
+    static CacheStorageException writeFailed(String message, Throwable cause) {
+        return new CacheStorageException(message, cause, false);
+    }
+
+    /**
      * Whether another process or tier holds the directory. Two nodes on one directory is an
      * operator's mistake to refuse; any other failure is the machine's, which a node survives by
      * serving without its disk tier.

@@ -47,6 +47,9 @@ public interface CacheTier extends AutoCloseable {
     /**
      * Keeps {@code marker} across restarts, replacing the one of its target and kind. A tier that
      * does not outlive the process ignores it.
+     *
+     * @throws CacheStorageException when the tier could not keep it: the purge is not applied for
+     *     good, and the caller must not record it as applied
      */
     default void storePurgeMarker(PurgeMarker marker) {}
 
@@ -61,6 +64,8 @@ public interface CacheTier extends AutoCloseable {
     /**
      * Keeps {@code seq} as the last purge-log entry applied; written after the entry's markers, so a
      * crash between the two re-applies the entry (one extra refill), never skips it.
+     *
+     * @throws CacheStorageException when the tier could not keep it
      */
     default void storePurgeLogSeq(long seq) {}
 

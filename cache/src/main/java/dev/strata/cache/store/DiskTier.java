@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * <p>A directory that will not open (corrupt, wrong format) is moved aside as {@code
  * NAME.broken-TIMESTAMP} with one log line and a fresh one is created; a directory locked by
  * another running process is refused, never moved. Read and write errors are counted and degrade
- * to a miss or a skipped store: the node keeps serving from memory and upstream.
+ * to a miss or a skipped store: the node keeps serving from memory and upstream. Purge markers and
+ * the purge log's sequence are the exception: a failed write of one throws (after counting it), so
+ * the purge is not recorded as applied and is applied again, never lost across a restart.
  *
  * <p>Every method blocks on disk I/O: never call it on an I/O thread. Thread-safe; after {@link
  * #close()} lookups miss and writes are ignored (a use after close never reaches native code).
@@ -493,7 +495,11 @@ public final class DiskTier implements CacheTier, TierStats {
         putLong(markerKey(marker), marker.atMillis());
     }
 
-    /** Writes a long under {@code key} in the default column family (markers and the log sequence). */
+    /**
+     * Writes a long under {@code key} in the default column family (markers and the log sequence).
+     *
+     * @throws CacheStorageException when RocksDB fails the write (counted as an error too)
+     */
     private void putLong(byte[] key, long value) {
         lifecycle.readLock().lock();
         try {
@@ -507,6 +513,8 @@ public final class DiskTier implements CacheTier, TierStats {
                     ByteBuffer.allocate(Long.BYTES).putLong(value).array());
         } catch (RocksDBException e) {
             countError("write", e);
+            throw CacheStorageException.writeFailed(
+                    "disk tier " + dir + ": writing a purge failed: " + e.getMessage(), e);
         } finally {
             lifecycle.readLock().unlock();
         }

@@ -198,6 +198,9 @@ public final class TieredCache implements AutoCloseable {
      * Applies a purge on this node: every entry it names that was stored at or before {@code
      * marker.atMillis()} is a miss (or, soft, stale) from now on, in both tiers, also after a
      * restart. Applying it is constant work whatever it names; blocking (it is written to disk).
+     *
+     * @throws CacheStorageException when the disk tier could not keep the marker: it is judged in
+     *     memory from now on, but would be lost at a restart, so the caller must apply it again
      */
     public void purge(PurgeMarker marker) {
         disk.storePurgeMarker(markers.add(marker));
@@ -214,6 +217,8 @@ public final class TieredCache implements AutoCloseable {
     /**
      * Records that every purge-log entry up to {@code seq} is applied: call it after {@link #purge}
      * has applied the entry's markers. Blocking (written to disk).
+     *
+     * @throws CacheStorageException when the disk tier could not keep it
      */
     public void storePurgeLogSeq(long seq) {
         disk.storePurgeLogSeq(seq);
