@@ -1,5 +1,8 @@
 package dev.strata.dist;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -153,9 +156,37 @@ final class UntilStopped {
     private void handle(String name, SignalHandler handler) {
         try {
             Signal signal = new Signal(name);
+            if (ignoredSinceStart(signal.getNumber())) {
+                // The JVM leaves a signal ignored at start ignored (nohup ignores SIGHUP).
+                log.warn(
+                        "SIG{} is ignored by this process (started under nohup?) and cannot be handled{}",
+                        name,
+                        name.equals("HUP") ? "; reload with POST /reload on the admin listener instead" : "");
+                return;
+            }
             replaced.put(signal, Signal.handle(signal, handler));
         } catch (IllegalArgumentException e) {
             log.warn("cannot handle SIG{} ({}); it keeps the JVM's default handling", name, e.getMessage());
         }
+    }
+
+    /**
+     * Whether signal {@code number} was set to be ignored when the process started, as {@code nohup}
+     * does for SIGHUP: read from {@code /proc/self/status}'s {@code SigIgn} mask (Linux); false
+     * where that cannot be read.
+     */
+    static boolean ignoredSinceStart(int number) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    long mask = Long.parseUnsignedLong(
+                            line.substring("SigIgn:".length()).strip(), 16);
+                    return (mask & (1L << (number - 1))) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 }
