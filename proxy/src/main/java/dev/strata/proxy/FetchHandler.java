@@ -9,6 +9,7 @@ import dev.strata.cache.lookup.CacheStatusField;
 import dev.strata.cache.lookup.Invalidation;
 import dev.strata.cache.lookup.LookupResult;
 import dev.strata.cache.lookup.Validators;
+import dev.strata.cache.store.Body;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.config.ByteSize;
@@ -218,7 +219,7 @@ final class FetchHandler implements HttpHandler {
                     exchange,
                     response.status(),
                     headers,
-                    response.body(),
+                    Body.of(response.body()),
                     CacheStatus.PASS,
                     upstreamAge(response.headers()),
                     status.fwd(CacheStatusField.Fwd.METHOD).build().format());
@@ -267,7 +268,7 @@ final class FetchHandler implements HttpHandler {
                     exchange,
                     response.status(),
                     headers,
-                    response.body(),
+                    Body.of(response.body()),
                     CacheStatus.PASS,
                     upstreamAge(response.headers()),
                     status.fwd(validating == null ? CacheStatusField.Fwd.URI_MISS : validating.fwd())

@@ -5,6 +5,7 @@ import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.lookup.CacheStatusField;
 import dev.strata.cache.lookup.ClientConditionals;
 import dev.strata.cache.range.RangeResult;
+import dev.strata.cache.store.Body;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
 import dev.strata.upstream.HopByHop;
@@ -91,7 +92,7 @@ final class Responses {
             HttpServerExchange exchange,
             int status,
             HeaderList headers,
-            byte[] body,
+            Body body,
             CacheStatus cacheStatus,
             @Nullable Duration age,
             String cacheStatusMember) {
@@ -105,8 +106,8 @@ final class Responses {
             exchange.endExchange();
             return;
         }
-        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
-        sendBody(exchange, ByteBuffer.wrap(body));
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length());
+        sendBody(exchange, body.view());
     }
 
     /**
@@ -120,14 +121,14 @@ final class Responses {
     private void sendRangeable(
             HttpServerExchange exchange,
             HeaderList headers,
-            byte[] body,
+            Body body,
             CacheStatus cacheStatus,
             @Nullable Duration age,
             String cacheStatusMember) {
         // Range is defined for GET only (RFC 9110 §14.2): a HEAD with Range gets the plain 200 head.
         RangeResult answer = exchange.getRequestMethod().equalToString("GET")
                         && exchange.getRequestHeaders().contains(Headers.RANGE)
-                ? RangeResult.decide(Requests.headers(exchange), 200, headers, body.length)
+                ? RangeResult.decide(Requests.headers(exchange), 200, headers, body.length())
                 : new RangeResult.Full();
         if (answer instanceof RangeResult.Unsatisfiable unsatisfiable) {
             byte[] text = "416 Range Not Satisfiable\n".getBytes(StandardCharsets.UTF_8);
@@ -160,8 +161,8 @@ final class Responses {
             out.put(Headers.CONTENT_LENGTH, multipart.contentLength());
             sendBody(exchange, multipart.body(body));
         } else {
-            out.put(Headers.CONTENT_LENGTH, decimal(body.length));
-            sendBody(exchange, ByteBuffer.wrap(body));
+            out.put(Headers.CONTENT_LENGTH, decimal(body.length()));
+            sendBody(exchange, body.view());
         }
     }
 
@@ -296,7 +297,7 @@ final class Responses {
         }
     }
 
-    private static final byte[] NO_BODY = new byte[0];
+    private static final Body NO_BODY = Body.empty();
 
     /** Surrogate keys: stored with the entry (purges by tag judge them), never shown to clients. */
     static final Set<String> SURROGATE_KEY_FIELDS = Set.of("Surrogate-Key", "Cache-Tag");

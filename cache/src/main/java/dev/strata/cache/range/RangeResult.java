@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.util.Objects.requireNonNull;
 
 import dev.strata.cache.fresh.HttpDates;
+import dev.strata.cache.store.Body;
 import dev.strata.cache.store.CachedResponse;
 import dev.strata.cache.store.HeaderList;
 import java.nio.ByteBuffer;
@@ -65,8 +66,8 @@ public sealed interface RangeResult
         }
 
         /** The part of {@code complete} (the whole representation) to send, without copying. */
-        public ByteBuffer body(byte[] complete) {
-            return ByteBuffer.wrap(complete, (int) range.first(), (int) range.length());
+        public ByteBuffer body(Body complete) {
+            return complete.view(range.first(), range.length());
         }
     }
 
@@ -135,12 +136,12 @@ public sealed interface RangeResult
          * The multipart body over {@code complete} (the whole representation), in order: the parts'
          * bytes are views of it, not copies.
          */
-        public ByteBuffer[] body(byte[] complete) {
+        public ByteBuffer[] body(Body complete) {
             ByteBuffer[] buffers = new ByteBuffer[2 * ranges.size() + 1];
             for (int i = 0; i < ranges.size(); i++) {
                 ByteRange range = ranges.get(i);
                 buffers[2 * i] = ByteBuffer.wrap(partHeader(i));
-                buffers[2 * i + 1] = ByteBuffer.wrap(complete, (int) range.first(), (int) range.length());
+                buffers[2 * i + 1] = complete.view(range.first(), range.length());
             }
             buffers[buffers.length - 1] = ByteBuffer.wrap(closing());
             return buffers;
@@ -166,7 +167,7 @@ public sealed interface RangeResult
      * @param stored the response the cache would otherwise send whole
      */
     static RangeResult decide(HeaderList request, CachedResponse stored) {
-        return decide(request, stored.status(), stored.headers(), stored.body().length);
+        return decide(request, stored.status(), stored.headers(), stored.body().length());
     }
 
     /**

@@ -79,8 +79,8 @@ final class DiskFormat {
             out.writeLong(freshness.staleWhileRevalidate().toMillis());
             out.writeLong(freshness.staleIfError().toMillis());
             out.writeInt((freshness.mustRevalidate() ? MUST_REVALIDATE : 0) | (freshness.noCache() ? NO_CACHE : 0));
-            out.writeInt(response.body().length);
-            out.writeInt(crc(response.body()));
+            out.writeInt(response.body().length());
+            out.writeInt(response.body().crc32c());
             List<HeaderList.Field> fields = response.headers().fields();
             out.writeInt(fields.size());
             for (HeaderList.Field field : fields) {

@@ -351,7 +351,7 @@ public final class DiskTier implements CacheTier, TierStats {
             if (previous != null && DiskFormat.isMarker(previous)) {
                 deleteVariants(batch, key); // the URL no longer varies
             }
-            batch.put(body, keyBytes, response.body());
+            batch.put(body, keyBytes, response.body().toArray());
             batch.put(meta, keyBytes, DiskFormat.encodeMeta(response));
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
@@ -384,7 +384,7 @@ public final class DiskTier implements CacheTier, TierStats {
             }
             batch.put(meta, primaryBytes, marker);
             batch.delete(body, primaryBytes); // a response that did not vary
-            batch.put(body, keyBytes, response.body());
+            batch.put(body, keyBytes, response.body().toArray());
             batch.put(meta, keyBytes, DiskFormat.encodeMeta(response));
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {

@@ -3,11 +3,15 @@ package dev.strata.cache.store;
 import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.key.CacheKey;
 import dev.strata.cache.key.VaryKey;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The two tiers together: memory (L1) in front of disk (L2). A disk hit is promoted to memory; a
@@ -27,8 +31,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The disk tier is a {@link DiskTier}, or an {@link UnavailableTier} for a node whose cache
  * directory could not be opened: that node serves from memory and upstream.
+ *
+ * <p>Memory keeps bodies in direct memory ({@link Body#toDirect}), copied there once when an entry
+ * enters it, so that every hit is written to its socket from the shared bytes without the copy the
+ * JDK makes of a heap buffer on each write. When the JVM's direct memory could not hold the memory
+ * tier's budget, or runs out, bodies stay on the heap (logged once).
  */
 public final class TieredCache implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TieredCache.class);
     private static final Function<String, List<String>> NO_FIELDS = name -> List.of();
 
     private final MemoryTier memory;
@@ -37,6 +47,7 @@ public final class TieredCache implements AutoCloseable {
     private final PurgeMarkers markers = new PurgeMarkers();
     private volatile long purgeLogSeq;
     private volatile boolean open = true;
+    private final AtomicBoolean directBodies = new AtomicBoolean(true);
 
     /** Both tiers, any object in memory. */
     public TieredCache(MemoryTier memory, CacheTier disk) {
@@ -55,10 +66,58 @@ public final class TieredCache implements AutoCloseable {
         this.maxMemoryObjectBytes = maxMemoryObjectBytes;
         disk.purgeMarkers().forEach(markers::add); // blocking, once: purges survive restarts
         this.purgeLogSeq = disk.purgeLogSeq();
+        long maxDirect = maxDirectMemory();
+        // Evicted bodies are freed by the collector, later: leave room beyond the budget.
+        if (memory.maxBytes() > maxDirect / 2) {
+            directBodies.set(false);
+            log.warn(
+                    "memory tier of {} bytes: keeping its bodies on the heap, as the JVM's direct memory ({} bytes)"
+                            + " is not twice that (-XX:MaxDirectMemorySize); hits are copied on each write",
+                    memory.maxBytes(),
+                    maxDirect);
+        }
+    }
+
+    /** The JVM's limit on direct memory: {@code -XX:MaxDirectMemorySize}, by default the heap's. */
+    private static long maxDirectMemory() {
+        try {
+            String value = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("MaxDirectMemorySize")
+                    .getValue();
+            long configured = Long.parseLong(value);
+            if (configured > 0) {
+                return configured;
+            }
+        } catch (RuntimeException e) { // not HotSpot: the JDK's default
+            log.debug("MaxDirectMemorySize unknown: {}", e.toString());
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    /**
+     * {@code response} as memory holds it: with its body in direct memory, or as it is when direct
+     * memory is not used or exhausted. Called before an entry enters memory, so that the entry a
+     * lookup returns is the very one memory holds (identity matters to revalidation).
+     */
+    private CachedResponse resident(CachedResponse response) {
+        if (!directBodies.get() || response.body().isDirect()) {
+            return response;
+        }
+        try {
+            return response.withDirectBody();
+        } catch (OutOfMemoryError e) {
+            if (directBodies.compareAndSet(true, false)) {
+                log.warn(
+                        "direct memory exhausted ({}): memory-tier bodies stay on the heap from now on;"
+                                + " raise -XX:MaxDirectMemorySize above twice cache.memory",
+                        e.getMessage());
+            }
+            return response;
+        }
     }
 
     private boolean fitsMemory(CachedResponse response) {
-        return response.body().length <= maxMemoryObjectBytes;
+        return response.body().length() <= maxMemoryObjectBytes;
     }
 
     /**
@@ -68,7 +127,7 @@ public final class TieredCache implements AutoCloseable {
      */
     public void storeInMemory(CacheKey key, CachedResponse response) {
         if (fitsMemory(response)) {
-            memory.store(key, response);
+            memory.store(key, resident(response));
         } else {
             memory.invalidate(key);
         }
@@ -77,7 +136,7 @@ public final class TieredCache implements AutoCloseable {
     /** Like {@link #storeInMemory(CacheKey, CachedResponse)} for a variant and its URL's marker. */
     public void storeInMemory(VaryKey key, CachedResponse response) {
         if (fitsMemory(response)) {
-            memory.store(key, response);
+            memory.store(key, resident(response));
         } else {
             memory.invalidate(key.primary());
         }
@@ -125,6 +184,7 @@ public final class TieredCache implements AutoCloseable {
                     case KEEP -> found;
                 };
         if (served != null && (fromDisk || served != found) && fitsMemory(served)) {
+            served = resident(served); // what a lookup returns is what memory holds
             putInMemory.accept(served);
         }
         return served;

@@ -118,7 +118,7 @@ class DiskTierIT {
 
             CachedResponse found = present(tier.lookup(key("/big")));
 
-            assertThat(found.body()).isEqualTo(body);
+            assertThat(found.body().toArray()).isEqualTo(body);
             assertThat(tier.errorCount()).isZero();
         }
     }
@@ -131,7 +131,8 @@ class DiskTierIT {
 
             CachedResponse found = present(tier.lookup(key("/a")));
 
-            assertThat(new String(found.body(), StandardCharsets.UTF_8)).isEqualTo("second, and longer");
+            assertThat(new String(found.body().toArray(), StandardCharsets.UTF_8))
+                    .isEqualTo("second, and longer");
         }
     }
 
@@ -279,6 +280,29 @@ class DiskTierIT {
     }
 
     @Test
+    void memoryHoldsBodiesInDirectMemoryAndALookupReturnsTheEntryItHolds(@TempDir Path tmp) {
+        CachedResponse stored = response("direct");
+        try (TieredCache cache = new TieredCache(
+                MemoryTier.create(1 << 20, Runnable::run), DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK))) {
+            cache.store(key("/a"), stored);
+            CachedResponse inMemory = present(cache.lookupMemory(key("/a")));
+            assertThat(inMemory.body().isDirect()).isTrue();
+            assertThat(inMemory).isEqualTo(stored);
+            assertThat(cache.lookupMemory(key("/a"))).isSameAs(inMemory);
+            assertThat(present(cache.disk().lookup(key("/a"))).body().isDirect())
+                    .as("what the disk tier reads is on the heap")
+                    .isFalse();
+
+            cache.memory().invalidate(key("/a"));
+            CachedResponse promoted = present(cache.lookupDisk(key("/a")));
+            assertThat(promoted.body().isDirect()).isTrue();
+            assertThat(cache.lookupMemory(key("/a")))
+                    .as("revalidation compares by identity: a disk hit is the entry memory now holds")
+                    .isSameAs(promoted);
+        }
+    }
+
+    @Test
     void aResponseOverTheMemoryLimitLivesOnDiskOnlyAndReplacesAnOlderMemoryCopy(@TempDir Path tmp) {
         try (TieredCache cache = new TieredCache(
                 MemoryTier.create(1 << 20, Runnable::run), DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK), 8)) {
@@ -404,7 +428,7 @@ class DiskTierIT {
             CachedResponse refill =
                     new CachedResponse(200, logo.headers(), logo.body(), purgedAt + 1, logo.freshness());
             cache.store(key("/img/logo.png"), refill);
-            assertThat(cache.lookupMemory(key("/img/logo.png"))).isSameAs(refill);
+            assertThat(cache.lookupMemory(key("/img/logo.png"))).isEqualTo(refill);
         }
     }
 
@@ -422,7 +446,7 @@ class DiskTierIT {
             CachedResponse stale = requireNonNull(cache.lookupMemory(key("/a")));
             assertThat(stale.isFresh(page.storedAtMillis())).isFalse();
             assertThat(stale.freshness().lifetime()).isZero();
-            assertThat(stale.body()).isSameAs(page.body());
+            assertThat(stale.body()).isEqualTo(page.body());
             assertThat(cache.lookupMemory(key("/a")))
                     .as("the same entry on every lookup")
                     .isSameAs(stale);
@@ -440,7 +464,7 @@ class DiskTierIT {
             CachedResponse refreshed =
                     new CachedResponse(200, page.headers(), page.body(), page.storedAtMillis() + 1, page.freshness());
             cache.store(key("/a"), refreshed);
-            assertThat(cache.lookupMemory(key("/a"))).isSameAs(refreshed);
+            assertThat(cache.lookupMemory(key("/a"))).isEqualTo(refreshed);
         }
     }
 
