@@ -33,6 +33,7 @@ final class Binder {
             Map.entry("SiteConfig.balancer", ScalarType.BALANCER),
             Map.entry("EdgeConfig.shieldBalancer", ScalarType.BALANCER),
             Map.entry("AccessLogConfig.format", ScalarType.ACCESS_LOG_FORMAT),
+            Map.entry("CompressionConfig.types", ScalarType.MEDIA_RANGE),
             Map.entry("WafConfig.allow", ScalarType.NETWORK),
             Map.entry("WafConfig.deny", ScalarType.NETWORK),
             Map.entry("CachePolicyConfig.dropQueryParams", ScalarType.QUERY_PARAM),

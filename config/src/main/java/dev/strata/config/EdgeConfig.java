@@ -20,6 +20,7 @@ import java.util.List;
  * @param cache the edge's cache tiers
  * @param limits admission limits on client requests
  * @param upstream timeouts and pools towards shields or origins
+ * @param compression compressing responses to clients ({@code br}, {@code gzip})
  */
 public record EdgeConfig(
         ListenAddress listen,
@@ -30,7 +31,8 @@ public record EdgeConfig(
         Duration shieldSlowStart,
         CacheConfig cache,
         LimitsConfig limits,
-        UpstreamConfig upstream) {
+        UpstreamConfig upstream,
+        CompressionConfig compression) {
     /** How an edge picks a shield when nothing is configured: by cache key, so a shield owns a key. */
     public static final String DEFAULT_SHIELD_BALANCER = "consistent-hash";
 
@@ -48,6 +50,31 @@ public record EdgeConfig(
         requireNonNull(cache, "cache");
         requireNonNull(limits, "limits");
         requireNonNull(upstream, "upstream");
+        requireNonNull(compression, "compression");
+    }
+
+    /** An edge that compresses with the default settings. */
+    public EdgeConfig(
+            ListenAddress listen,
+            List<URI> shields,
+            String shieldBalancer,
+            HealthCheckConfig shieldHealthCheck,
+            OutlierDetectionConfig shieldOutlierDetection,
+            Duration shieldSlowStart,
+            CacheConfig cache,
+            LimitsConfig limits,
+            UpstreamConfig upstream) {
+        this(
+                listen,
+                shields,
+                shieldBalancer,
+                shieldHealthCheck,
+                shieldOutlierDetection,
+                shieldSlowStart,
+                cache,
+                limits,
+                upstream,
+                CompressionConfig.defaults());
     }
 
     /** An edge whose shield pool is at its defaults. */
@@ -63,6 +90,21 @@ public record EdgeConfig(
                 cache,
                 limits,
                 upstream);
+    }
+
+    /** This edge with {@code newCompression} in place of its compression settings. */
+    public EdgeConfig withCompression(CompressionConfig newCompression) {
+        return new EdgeConfig(
+                listen,
+                shields,
+                shieldBalancer,
+                shieldHealthCheck,
+                shieldOutlierDetection,
+                shieldSlowStart,
+                cache,
+                limits,
+                upstream,
+                newCompression);
     }
 
     /** An edge on {@code 127.0.0.1:8080} without shields, caching under {@code data/edge-cache}. */

@@ -25,7 +25,8 @@ enum ScalarType {
     BALANCER("a balancer name"),
     LOG_KIND("a purge log kind"),
     STREAM_NAME("a stream name"),
-    ACCESS_LOG_FORMAT("an access log format");
+    ACCESS_LOG_FORMAT("an access log format"),
+    MEDIA_RANGE("a media type");
 
     private final String what;
 
@@ -104,6 +105,7 @@ enum ScalarType {
             case LOG_KIND -> Scalars.parseLogKind(text);
             case STREAM_NAME -> Scalars.parseStreamName(text);
             case ACCESS_LOG_FORMAT -> Scalars.parseAccessLogFormat(text);
+            case MEDIA_RANGE -> MediaRanges.parse(text);
         };
     }
 }

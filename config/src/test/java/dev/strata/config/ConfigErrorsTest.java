@@ -60,7 +60,7 @@ class ConfigErrorsTest {
         """,
                 "strata.yaml:2: edge.colour: unknown key (expected one of: listen, shields, shield-balancer,"
                         + " shield-health-check, shield-outlier-detection, shield-slow-start, cache, limits,"
-                        + " upstream)");
+                        + " upstream, compression)");
     }
 
     @Test

@@ -281,11 +281,10 @@ final class FetchHandler implements HttpHandler {
         boolean kept = writer.store(key, fill, stored, generation(exchange), response.requestTimeMillis());
         releaseWaiters(exchange, false); // they find it in memory
         // This client gets the response as fetched (its cookie included); later ones what is stored.
-        responses.send(
+        responses.sendFilled(
                 exchange,
-                stored.status(),
+                stored,
                 headers,
-                stored.body(),
                 CacheStatus.MISS,
                 stored.age(now),
                 status.fwd(validating == null ? CacheStatusField.Fwd.URI_MISS : validating.fwd())

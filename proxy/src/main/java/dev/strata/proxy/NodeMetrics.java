@@ -40,8 +40,8 @@ import org.jspecify.annotations.Nullable;
  * and fixed by configuration (site, cache status, tier, pool, upstream host), never a URL or a key.
  * docs/observability.md lists every meter.
  *
- * <p>Requests ({@link RequestMeters}), refusals ({@link Rejections}) and purge apply times ({@link
- * RecentPurges}) are recorded as they happen; everything else is read when scraped, from the
+ * <p>Requests ({@link RequestMeters}), refusals ({@link Rejections}), purge apply times ({@link
+ * RecentPurges}) and an edge's compression ({@link CompressionMeters}) are recorded as they happen; everything else is read when scraped, from the
  * counters the cache, the upstreams, the collapser and the purge follower keep anyway, so the
  * request path pays nothing for it. Reading the disk tier's RocksDB properties is a native call:
  * scrapes run on the admin listener's workers, never an I/O thread.
@@ -51,6 +51,7 @@ final class NodeMetrics implements AutoCloseable {
     private final RequestMeters requests;
     private final Rejections rejections;
     private final RecentPurges purges;
+    private final CompressionMeters compression;
     private @Nullable JvmGcMetrics gc;
 
     /**
@@ -64,6 +65,7 @@ final class NodeMetrics implements AutoCloseable {
         requests = new RequestMeters(registry, sites);
         rejections = new Rejections(registry);
         purges = new RecentPurges(registry);
+        compression = new CompressionMeters(registry);
         Gauge.builder("strata.node.info", () -> 1)
                 .description("Always 1; the version tag names the build")
                 .tag("version", BuildInfo.VERSION)
@@ -84,6 +86,11 @@ final class NodeMetrics implements AutoCloseable {
 
     RecentPurges purges() {
         return purges;
+    }
+
+    /** An edge's compression meters (always zero on a shield). */
+    CompressionMeters compression() {
+        return compression;
     }
 
     /** Registers the meters read from the running node's parts, and the JVM's. Call once. */

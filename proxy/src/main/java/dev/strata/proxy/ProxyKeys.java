@@ -39,6 +39,12 @@ final class ProxyKeys {
     /** The request's {@code X-Request-Id}, set by {@link RequestIdHandler} before anything else. */
     static final AttachmentKey<String> REQUEST_ID = AttachmentKey.create(String.class);
 
+    /**
+     * This exchange's fill asks upstream for the identity ({@code Accept-Encoding: identity}): the
+     * edge compresses for its clients itself ({@link IdentityFillHandler}).
+     */
+    static final AttachmentKey<Boolean> IDENTITY_FILL = AttachmentKey.create(Boolean.class);
+
     /** Nanoseconds this exchange waited on the next hop so far ({@link Timings#addUpstream}). */
     static final AttachmentKey<Long> UPSTREAM_NANOS = AttachmentKey.create(Long.class);
 

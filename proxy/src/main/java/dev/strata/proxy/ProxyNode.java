@@ -13,6 +13,7 @@ import dev.strata.cache.store.UnavailableTier;
 import dev.strata.config.AccessLogConfig;
 import dev.strata.config.AdminConfig;
 import dev.strata.config.CacheConfig;
+import dev.strata.config.CompressionConfig;
 import dev.strata.config.Durations;
 import dev.strata.config.EdgeConfig;
 import dev.strata.config.LimitsConfig;
@@ -23,6 +24,8 @@ import dev.strata.config.StrataConfig;
 import dev.strata.config.UpstreamConfig;
 import dev.strata.proxy.accesslog.AccessLog;
 import dev.strata.proxy.accesslog.AccessLogFormat;
+import dev.strata.proxy.compress.CompressionPolicy;
+import dev.strata.proxy.compress.Compressor;
 import dev.strata.purge.PurgeFollower;
 import dev.strata.upstream.HealthChecker;
 import dev.strata.upstream.UpstreamClient;
@@ -108,6 +111,8 @@ public final class ProxyNode implements AutoCloseable {
      * @param ioThreads the listener's I/O threads; 0 for one per CPU the process may use
      * @param accessLog the access log (see {@link AccessLogConfig#enabled()})
      * @param serverTiming whether responses carry {@code Server-Timing}
+     * @param compression how an edge compresses responses ({@link CompressionPolicy#off()} for a
+     *     shield, which never does)
      */
     public record Spec(
             String role,
@@ -123,7 +128,8 @@ public final class ProxyNode implements AutoCloseable {
             Duration drainTimeout,
             int ioThreads,
             AccessLogConfig accessLog,
-            boolean serverTiming) {
+            boolean serverTiming,
+            CompressionPolicy compression) {
         public Spec {
             requireNonNull(role, "role");
             requireNonNull(name, "name");
@@ -139,6 +145,41 @@ public final class ProxyNode implements AutoCloseable {
                 throw new IllegalArgumentException("drainTimeout: " + drainTimeout + " (expected: >= 0)");
             }
             requireNonNull(accessLog, "accessLog");
+            requireNonNull(compression, "compression");
+        }
+
+        /** A node that does not compress (turn it on with {@link #withCompression}). */
+        public Spec(
+                String role,
+                String name,
+                ListenAddress listen,
+                CacheConfig cache,
+                LimitsConfig limits,
+                UpstreamConfig upstream,
+                Router router,
+                Clock clock,
+                List<URI> purgeApi,
+                @Nullable ListenAddress admin,
+                Duration drainTimeout,
+                int ioThreads,
+                AccessLogConfig accessLog,
+                boolean serverTiming) {
+            this(
+                    role,
+                    name,
+                    listen,
+                    cache,
+                    limits,
+                    upstream,
+                    router,
+                    clock,
+                    purgeApi,
+                    admin,
+                    drainTimeout,
+                    ioThreads,
+                    accessLog,
+                    serverTiming,
+                    CompressionPolicy.off());
         }
 
         /** A node without an admin listener. */
@@ -179,14 +220,15 @@ public final class ProxyNode implements AutoCloseable {
         public static Spec forEdge(StrataConfig config, Clock clock) {
             EdgeConfig edge = config.edge();
             return of(
-                    "edge",
-                    config,
-                    edge.listen(),
-                    edge.cache(),
-                    edge.limits(),
-                    edge.upstream(),
-                    Router.forEdge(config),
-                    clock);
+                            "edge",
+                            config,
+                            edge.listen(),
+                            edge.cache(),
+                            edge.limits(),
+                            edge.upstream(),
+                            Router.forEdge(config),
+                            clock)
+                    .withCompression(edge.compression());
         }
 
         /**
@@ -261,12 +303,30 @@ public final class ProxyNode implements AutoCloseable {
             return with(admin, drainTimeout, ioThreads, accessLog, on);
         }
 
+        /**
+         * This spec compressing responses as {@code config} says (an edge; a shield never compresses,
+         * whatever this says: edges ask it for the identity).
+         */
+        public Spec withCompression(CompressionConfig config) {
+            return with(admin, drainTimeout, ioThreads, accessLog, serverTiming, CompressionPolicy.of(config));
+        }
+
         private Spec with(
                 @Nullable ListenAddress newAdmin,
                 Duration newDrainTimeout,
                 int newIoThreads,
                 AccessLogConfig newAccessLog,
                 boolean newServerTiming) {
+            return with(newAdmin, newDrainTimeout, newIoThreads, newAccessLog, newServerTiming, compression);
+        }
+
+        private Spec with(
+                @Nullable ListenAddress newAdmin,
+                Duration newDrainTimeout,
+                int newIoThreads,
+                AccessLogConfig newAccessLog,
+                boolean newServerTiming,
+                CompressionPolicy newCompression) {
             return new Spec(
                     role,
                     name,
@@ -281,12 +341,14 @@ public final class ProxyNode implements AutoCloseable {
                     newDrainTimeout,
                     newIoThreads,
                     newAccessLog,
-                    newServerTiming);
+                    newServerTiming,
+                    newCompression);
         }
 
         /**
          * This spec with what a reload changes taken from {@code next}: limits, upstream settings, the
-         * drain timeout, and {@code router}; the rest (what only a restart changes) as it is.
+         * drain timeout, compression, and {@code router}; the rest (what only a restart changes) as it
+         * is.
          */
         Spec reloaded(Spec next, Router newRouter) {
             return new Spec(
@@ -303,7 +365,8 @@ public final class ProxyNode implements AutoCloseable {
                     next.drainTimeout(),
                     ioThreads,
                     accessLog,
-                    serverTiming);
+                    serverTiming,
+                    next.compression());
         }
 
         /** A node that follows no purge API. */
@@ -339,6 +402,8 @@ public final class ProxyNode implements AutoCloseable {
     private final NodeMetrics metrics;
     private volatile @Nullable AdminListener admin;
     private volatile @Nullable Reloader reloader;
+    /** An edge's compression pool, stopped with the node; null on a shield. */
+    private volatile @Nullable Compression compression;
 
     private ProxyNode(
             Spec spec,
@@ -456,7 +521,17 @@ public final class ProxyNode implements AutoCloseable {
         } else {
             client = new UpstreamClient(spec.upstream(), spec.name(), spec.clock());
         }
-        Responses responses = new Responses(spec.name(), edge, metrics.rejections());
+        // Edges compress for their clients; shields never do (edges ask them for the identity).
+        Compression compression = edge
+                ? new Compression(
+                        spec.role() + "-" + spec.name(),
+                        () -> settings.get().compression(),
+                        Compressor.available(),
+                        cache,
+                        diskExecutor,
+                        metrics.compression())
+                : null;
+        Responses responses = new Responses(spec.name(), edge, metrics.rejections(), compression);
         CacheWriter writer = new CacheWriter(cache, diskExecutor);
         RequestCollapser collapser =
                 new RequestCollapser(spec.cache().collapse().hitForPass(), System::nanoTime);
@@ -467,13 +542,20 @@ public final class ProxyNode implements AutoCloseable {
                 diskExecutor,
                 spec.clock(),
                 responses,
-                new Revalidator(client, writer, maxObjectBytes),
+                new Revalidator(
+                        client,
+                        writer,
+                        maxObjectBytes,
+                        () -> edge && settings.get().compression().enabled()),
                 collapser,
                 spec.cache().collapse(),
                 new FetchHandler(writer, client, maxObjectBytes, spec.clock(), responses, () -> settings.limits()
                         .maxBodySize()));
         if (follower != null && !edge) {
             lookup = new PurgeSeqGate(follower, PURGE_SEQ_WAIT, responses, lookup);
+        }
+        if (edge) {
+            lookup = new IdentityFillHandler(() -> settings.get().compression(), lookup);
         }
         HttpHandler chain = new NodeHealthHandler(
                 spec.name(), metrics.requests().recording(new AdmissionHandler(settings::limits, responses, lookup)));
@@ -501,6 +583,9 @@ public final class ProxyNode implements AutoCloseable {
             }
             worker.shutdownNow();
             client.close();
+            if (compression != null) {
+                compression.close();
+            }
             diskExecutor.shutdownNow();
             cache.close();
             if (accessLog != null) {
@@ -534,6 +619,7 @@ public final class ProxyNode implements AutoCloseable {
                 undertow,
                 metrics,
                 accessLog);
+        node.compression = compression;
         Reloader reloader = source == null ? null : new Reloader(node, spec.role(), source);
         node.reloader = reloader;
         Readiness readiness = new Readiness(drain::isDraining, cache, follower, settings::pools);
@@ -797,6 +883,10 @@ public final class ProxyNode implements AutoCloseable {
                         WORKER_STOP_DEADLINE);
             }
             client.close();
+            Compression encoder = compression;
+            if (encoder != null) {
+                encoder.close(); // before the disk lanes: its work ends in disk writes
+            }
             if (follower != null) {
                 follower.close(); // before the cache closes: it writes markers
             }

@@ -50,7 +50,8 @@ final class Reloader {
                     "edge.shield-balancer",
                     "edge.shield-health-check",
                     "edge.shield-outlier-detection",
-                    "edge.shield-slow-start"));
+                    "edge.shield-slow-start",
+                    "edge.compression"));
         }
         this.live = List.copyOf(reloadable);
         this.restart =

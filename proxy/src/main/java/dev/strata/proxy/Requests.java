@@ -100,11 +100,23 @@ final class Requests {
         return fillHeaders(exchange, headers(exchange));
     }
 
-    /** {@link #fillHeaders(HttpServerExchange)} from the request's fields, already read. */
+    /**
+     * {@link #fillHeaders(HttpServerExchange)} from the request's fields, already read. On an edge
+     * that compresses ({@link ProxyKeys#IDENTITY_FILL}) the client's {@code Accept-Encoding} is
+     * replaced by {@code identity}: every client's fill is the same, and the edge encodes for each.
+     */
     static HeaderList fillHeaders(HttpServerExchange exchange, HeaderList clientHeaders) {
-        return withForwardedFor(
+        HeaderList fill = withForwardedFor(
                 HopByHop.strip(clientHeaders).without(CONDITIONALS).without(UNKEYED), exchange);
+        return exchange.getAttachment(ProxyKeys.IDENTITY_FILL) == null
+                ? fill
+                : fill.without(ACCEPT_ENCODING).plus(IDENTITY);
     }
+
+    private static final Set<String> ACCEPT_ENCODING = Set.of("Accept-Encoding");
+
+    /** What an edge that compresses asks upstream for: the identity, never a client's coding. */
+    static final HeaderList IDENTITY = HeaderList.of("Accept-Encoding", "identity");
 
     /**
      * The values of a field in {@link #fillHeaders}, by name, for selecting a variant ({@link

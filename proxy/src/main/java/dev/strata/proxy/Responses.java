@@ -2,23 +2,31 @@ package dev.strata.proxy;
 
 import dev.strata.cache.fresh.CacheStatus;
 import dev.strata.cache.fresh.Freshness;
+import dev.strata.cache.key.EncodedKey;
 import dev.strata.cache.lookup.CacheStatusField;
 import dev.strata.cache.lookup.ClientConditionals;
 import dev.strata.cache.range.RangeResult;
 import dev.strata.cache.store.Body;
 import dev.strata.cache.store.CachedResponse;
+import dev.strata.cache.store.EncodedBody;
 import dev.strata.cache.store.HeaderList;
+import dev.strata.proxy.compress.CompressionPolicy;
+import dev.strata.proxy.compress.ContentCoding;
+import dev.strata.proxy.compress.Negotiable;
 import dev.strata.upstream.HopByHop;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +34,12 @@ import org.jspecify.annotations.Nullable;
  * complete 200 answering the client's {@code Range} in part), and short plain-text errors. Runs on
  * the exchange's I/O thread and never blocks: bodies are in memory and written with Undertow's
  * asynchronous sender.
+ *
+ * <p>On an edge that compresses ({@link Compression}), a {@code 200} of a compressible type is sent
+ * in the coding the client prefers: a stored response's encoded variant from memory at once, or —
+ * from disk or compressed for the first time — once it is ready, the exchange suspended meanwhile
+ * (never a thread). Such responses carry {@code Vary: Accept-Encoding} in every coding, the identity
+ * too; a range is answered from the identity ({@link Negotiable} has the fields of each coding).
  */
 final class Responses {
     /**
@@ -42,6 +56,12 @@ final class Responses {
     private final boolean clientFacing;
     private final String hitPrefix;
     private final Rejections rejections;
+    private final @Nullable Compression compression;
+
+    /** A node that never compresses (a shield). */
+    Responses(String nodeName, boolean clientFacing, Rejections rejections) {
+        this(nodeName, clientFacing, rejections, null);
+    }
 
     /**
      * @param nodeName this node's name, in {@code X-Served-By} and {@code Cache-Status}
@@ -50,12 +70,14 @@ final class Responses {
      *     purge can name ({@code Surrogate-Key}, {@code Cache-Tag}) are removed before them, while
      *     a shield passes them on to the edges of its own CDN (RFC 9213 §2), which index them too
      * @param rejections counts the requests refused with {@link #reject}
+     * @param compression how responses are compressed; null for never
      */
-    Responses(String nodeName, boolean clientFacing, Rejections rejections) {
+    Responses(String nodeName, boolean clientFacing, Rejections rejections, @Nullable Compression compression) {
         this.nodeName = nodeName;
         this.clientFacing = clientFacing;
         this.hitPrefix = CacheStatusField.hitPrefix(nodeName);
         this.rejections = rejections;
+        this.compression = compression;
     }
 
     /** The headers of an upstream response as they are stored and relayed. */
@@ -79,8 +101,38 @@ final class Responses {
     }
 
     /**
-     * Sends a response whose body is complete. A 200 to GET or HEAD answers the client's {@code
-     * Range} from it (see {@link #sendRangeable}); every other response is sent as it is.
+     * Sends a response that is not stored (PASS) and whose body is complete; a 200 of a compressible
+     * type is compressed for the client on the fly (see {@link #sendPlain} for the rest).
+     */
+    void send(
+            HttpServerExchange exchange,
+            int status,
+            HeaderList headers,
+            Body body,
+            CacheStatus cacheStatus,
+            @Nullable Duration age,
+            String cacheStatusMember) {
+        deliver(exchange, status, headers, body, null, false, cacheStatus, age, cacheStatusMember);
+    }
+
+    /**
+     * Sends a response just stored ({@code stored}) as this client gets it ({@code headers}: its
+     * cookie included): in the coding it prefers, whose variant is stored beside {@code stored}.
+     */
+    void sendFilled(
+            HttpServerExchange exchange,
+            CachedResponse stored,
+            HeaderList headers,
+            CacheStatus cacheStatus,
+            @Nullable Duration age,
+            String cacheStatusMember) {
+        deliver(exchange, stored.status(), headers, stored.body(), stored, false, cacheStatus, age, cacheStatusMember);
+    }
+
+    /**
+     * Sends a response whose body is complete, without compressing it. A 200 to GET or HEAD answers
+     * the client's {@code Range} from it (see {@link #sendRangeable}); every other response is sent as
+     * it is.
      *
      * @param headers end-to-end headers (see {@link #relayable}); an upstream's {@code
      *     Cache-Status} among them is kept and ours appended after it (RFC 9211 §2)
@@ -88,7 +140,7 @@ final class Responses {
      * @param age the response's current age, or null to send none
      * @param cacheStatusMember this node's {@code Cache-Status} member
      */
-    void send(
+    private void sendPlain(
             HttpServerExchange exchange,
             int status,
             HeaderList headers,
@@ -109,6 +161,148 @@ final class Responses {
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length());
         sendBody(exchange, body.view());
     }
+
+    /**
+     * Sends a response in the coding the client prefers when the edge compresses it: a 200 whose
+     * fields are {@linkplain Negotiable negotiable} and whose body is within the policy's sizes, to a
+     * request that is not answered in part by a range. Otherwise, or for the identity, as it is (with
+     * {@code Vary: Accept-Encoding} when negotiable).
+     *
+     * @param stored the stored response this is, whose encoded variants are used and kept; null for
+     *     a response that is not stored, compressed on the fly
+     * @param conditionals whether the client's conditionals are answered here from {@code stored}
+     */
+    private void deliver(
+            HttpServerExchange exchange,
+            int status,
+            HeaderList headers,
+            Body body,
+            @Nullable CachedResponse stored,
+            boolean conditionals,
+            CacheStatus cacheStatus,
+            @Nullable Duration age,
+            String cacheStatusMember) {
+        Compression encoder = compression;
+        CompressionPolicy policy = encoder == null || status != 200 ? null : encoder.policy();
+        Negotiable forms = policy == null || !policy.enabled() ? null : negotiable(headers, policy);
+        if (encoder == null || policy == null || forms == null || !policy.sizeFits(body.length())) {
+            plain(exchange, status, headers, body, stored, conditionals, cacheStatus, age, cacheStatusMember);
+            return;
+        }
+        ContentCoding coding = encoder.select(exchange);
+        if (coding == null || answersInPart(exchange, headers, body.length())) {
+            encoder.meters().served(null);
+            plain(exchange, status, forms.identity(), body, stored, conditionals, cacheStatus, age, cacheStatusMember);
+            return;
+        }
+        HeaderList encodedHeaders = forms.encoded(coding);
+        if (conditionals && stored != null && Requests.hasConditionals(exchange)) {
+            // Validators and dates do not depend on the encoded bytes: answer before compressing.
+            CachedResponse view =
+                    new CachedResponse(200, encodedHeaders, stored.body(), stored.storedAtMillis(), stored.freshness());
+            if (answerConditionals(exchange, view, cacheStatus, age, cacheStatusMember)) {
+                return;
+            }
+        }
+        Encoded send = (ex, encoded) -> {
+            if (encoded == null || encoded.length() >= body.length()) {
+                if (encoded != null) { // a full queue or a failed encoder was counted where it happened
+                    encoder.meters().skipped(CompressionMeters.Skip.NOT_SMALLER);
+                }
+                encoder.meters().served(null);
+                plain(ex, 200, forms.identity(), body, stored, conditionals, cacheStatus, age, cacheStatusMember);
+                return;
+            }
+            encoder.meters().served(coding);
+            head(ex, 200, encodedHeaders, cacheStatus, age, cacheStatusMember);
+            ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, decimal(encoded.length()));
+            sendBody(ex, encoded.view());
+        };
+        if (stored == null) {
+            whenDone(
+                    exchange,
+                    encoder.compressed(body.toArray(), coding),
+                    (ex, bytes) -> send.accept(ex, bytes == null ? null : Body.of(bytes)));
+            return;
+        }
+        EncodedKey key = Compression.keyOf(exchange, stored, coding);
+        EncodedBody inMemory = encoder.inMemory(key, stored);
+        if (inMemory != null) {
+            send.accept(exchange, inMemory.body());
+            return;
+        }
+        whenDone(
+                exchange,
+                encoder.encoded(key, stored, coding),
+                (ex, variant) ->
+                        send.accept(ex, variant != null && variant.isEncodingOf(stored) ? variant.body() : null));
+    }
+
+    /** Sends a response (the identity) without compressing it, after the client's conditionals when asked. */
+    private void plain(
+            HttpServerExchange exchange,
+            int status,
+            HeaderList headers,
+            Body body,
+            @Nullable CachedResponse stored,
+            boolean conditionals,
+            CacheStatus cacheStatus,
+            @Nullable Duration age,
+            String cacheStatusMember) {
+        if (conditionals && stored != null && Requests.hasConditionals(exchange)) {
+            CachedResponse view = headers == stored.headers()
+                    ? stored
+                    : new CachedResponse(stored.status(), headers, body, stored.storedAtMillis(), stored.freshness());
+            if (answerConditionals(exchange, view, cacheStatus, age, cacheStatusMember)) {
+                return;
+            }
+        }
+        sendPlain(exchange, status, headers, body, cacheStatus, age, cacheStatusMember);
+    }
+
+    /** What to send once an encoded body is ready: the bytes, or null for the identity. */
+    @FunctionalInterface
+    private interface Encoded extends BiConsumer<HttpServerExchange, @Nullable Body> {}
+
+    /**
+     * Runs {@code then} with what {@code future} gives: at once when it is done already (a body
+     * compressed on this thread), else back on the exchange's I/O thread when it completes, the
+     * exchange suspended meanwhile.
+     */
+    private static <T> void whenDone(
+            HttpServerExchange exchange,
+            CompletableFuture<@Nullable T> future,
+            BiConsumer<HttpServerExchange, @Nullable T> then) {
+        if (future.isDone()) {
+            then.accept(exchange, future.getNow(null));
+            return;
+        }
+        exchange.dispatch(
+                SameThreadExecutor.INSTANCE,
+                () -> future.whenComplete((value, failure) -> exchange.dispatch(
+                        exchange.getIoThread(), ex -> then.accept(ex, failure == null ? value : null))));
+    }
+
+    /** Whether a GET's {@code Range} is answered in part (206 or 416), which is always from the identity. */
+    private static boolean answersInPart(HttpServerExchange exchange, HeaderList headers, int length) {
+        return exchange.getRequestMethod().equalToString("GET")
+                && exchange.getRequestHeaders().contains(Headers.RANGE)
+                && !(RangeResult.decide(Requests.headers(exchange), 200, headers, length) instanceof RangeResult.Full);
+    }
+
+    /** The forms of a response with {@code headers} under {@code policy}, made once per header list and policy. */
+    private @Nullable Negotiable negotiable(HeaderList headers, CompressionPolicy policy) {
+        PreparedHead head = prepared(headers);
+        NegotiableForms made = head.negotiable;
+        if (made == null || made.policy() != policy) {
+            made = new NegotiableForms(policy, Negotiable.of(headers, policy));
+            head.negotiable = made;
+        }
+        return made.forms();
+    }
+
+    /** What {@link Negotiable#of} gave for one policy. */
+    private record NegotiableForms(CompressionPolicy policy, @Nullable Negotiable forms) {}
 
     /**
      * Sends a complete 200 to GET or HEAD, answering the client's {@code Range} and {@code If-Range}
@@ -221,6 +415,8 @@ final class Responses {
         final String[] values;
         /** The upstream's members and {@code ", "}, or empty when it sent none. */
         final String cacheStatusPrefix;
+        /** The forms in each coding, for the compression policy last asked about; racy, and safe. */
+        volatile @Nullable NegotiableForms negotiable;
 
         private PreparedHead(HeaderList headers, boolean clientFacing) {
             this.clientFacing = clientFacing;
@@ -278,12 +474,32 @@ final class Responses {
             CacheStatus cacheStatus,
             Duration age,
             String cacheStatusMember) {
-        ClientConditionals.Outcome outcome = Requests.hasConditionals(exchange)
-                ? ClientConditionals.evaluate(
-                        Requests.headers(exchange), exchange.getRequestMethod().toString(), stored)
-                : ClientConditionals.Outcome.PROCEED;
+        deliver(
+                exchange,
+                stored.status(),
+                stored.headers(),
+                stored.body(),
+                stored,
+                true,
+                cacheStatus,
+                age,
+                cacheStatusMember);
+    }
+
+    /**
+     * Answers the client's conditionals from {@code stored} (in the form about to be sent): 304 or
+     * 412, and true; false when the request proceeds.
+     */
+    private boolean answerConditionals(
+            HttpServerExchange exchange,
+            CachedResponse stored,
+            CacheStatus cacheStatus,
+            @Nullable Duration age,
+            String cacheStatusMember) {
+        ClientConditionals.Outcome outcome = ClientConditionals.evaluate(
+                Requests.headers(exchange), exchange.getRequestMethod().toString(), stored);
         switch (outcome) {
-            case NOT_MODIFIED -> send(
+            case NOT_MODIFIED -> sendPlain(
                     exchange,
                     304,
                     ClientConditionals.notModifiedHeaders(stored),
@@ -292,9 +508,11 @@ final class Responses {
                     age,
                     cacheStatusMember);
             case PRECONDITION_FAILED -> error(exchange, 412, "Precondition Failed");
-            case PROCEED -> send(
-                    exchange, stored.status(), stored.headers(), stored.body(), cacheStatus, age, cacheStatusMember);
+            case PROCEED -> {
+                return false;
+            }
         }
+        return true;
     }
 
     private static final Body NO_BODY = Body.empty();

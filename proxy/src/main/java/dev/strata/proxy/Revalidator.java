@@ -12,6 +12,7 @@ import dev.strata.upstream.UpstreamResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +35,25 @@ final class Revalidator {
     private final UpstreamClient client;
     private final CacheWriter writer;
     private final long maxObjectBytes;
+    /** Whether revalidations ask for the identity: on an edge that compresses ({@link Requests#IDENTITY}). */
+    private final BooleanSupplier askIdentity;
     /** The keys ({@link CacheKey} or {@link VaryKey}) of the entries being revalidated. */
     private final Map<Object, Boolean> inFlight = new ConcurrentHashMap<>();
 
     Revalidator(UpstreamClient client, CacheWriter writer, long maxObjectBytes) {
+        this(client, writer, maxObjectBytes, () -> false);
+    }
+
+    /**
+     * @param askIdentity whether a revalidation asks for the identity ({@code Accept-Encoding:
+     *     identity}), as the edge's fills do when it compresses: a 200 in an upstream's own coding
+     *     must not replace an entry fetched as the identity
+     */
+    Revalidator(UpstreamClient client, CacheWriter writer, long maxObjectBytes, BooleanSupplier askIdentity) {
         this.client = client;
         this.writer = writer;
         this.maxObjectBytes = maxObjectBytes;
+        this.askIdentity = askIdentity;
     }
 
     /**
@@ -63,7 +76,7 @@ final class Revalidator {
                 "GET",
                 hop.host(),
                 key.pathAndQuery(),
-                RequestIds.onto(nominated.plus(Validators.conditionalRequestHeaders(stored)), requestId),
+                RequestIds.onto(identityAsked(nominated).plus(Validators.conditionalRequestHeaders(stored)), requestId),
                 NO_BODY);
         long generation = writer.generation(key);
         try {
@@ -78,6 +91,13 @@ final class Revalidator {
             inFlight.remove(entryKey);
             throw e;
         }
+    }
+
+    /** {@code nominated}, asking for the identity when this node does and they do not say otherwise. */
+    private HeaderList identityAsked(HeaderList nominated) {
+        return askIdentity.getAsBoolean() && !nominated.contains("Accept-Encoding")
+                ? nominated.plus(Requests.IDENTITY)
+                : nominated;
     }
 
     private void apply(

@@ -38,7 +38,7 @@ import java.util.Objects;
  * /status} is one self-contained HTML document (no external assets) whose script fetches {@code
  * /status.json} every few seconds and renders it; {@code /status.json} is what the node knows about
  * itself now — role, name, version, uptime, readiness, requests and hit ratios, cache fill, upstream
- * hosts and their health, the purges applied last, admission refusals.
+ * hosts and their health, the purges applied last, an edge's compression, admission refusals.
  *
  * <p>The page writes every value as text ({@code textContent}), never as markup, so a name, a
  * reason or a purge target cannot inject anything; its Content-Security-Policy allows only its own
@@ -199,6 +199,15 @@ final class StatusPage {
         }
 
         purges(root.putObject("purges"));
+
+        CompressionMeters.Totals compressed = metrics.compression().totals();
+        ObjectNode compression = root.putObject("compression");
+        ObjectNode byEncoding = compression.putObject("responses");
+        compressed.responses().forEach(byEncoding::put);
+        compression
+                .put("operations", compressed.operations())
+                .put("bytesIn", compressed.bytesIn())
+                .put("bytesOut", compressed.bytesOut());
 
         ObjectNode admission = root.putObject("admission");
         ArrayNode rejections = admission.putArray("rejections");

@@ -61,6 +61,7 @@ final class ScriptedOrigin implements AutoCloseable {
         private final int status;
         private final List<String[]> headers = new ArrayList<>();
         private @Nullable String body;
+        private byte @Nullable [] bytes;
         private boolean disconnect;
         private boolean date = true;
 
@@ -91,6 +92,12 @@ final class ScriptedOrigin implements AutoCloseable {
 
         Reply body(String text) {
             this.body = text;
+            return this;
+        }
+
+        /** A body of exactly these bytes (say, an already gzipped one). */
+        Reply body(byte[] raw) {
+            this.bytes = raw.clone();
             return this;
         }
 
@@ -149,6 +156,10 @@ final class ScriptedOrigin implements AutoCloseable {
         }
         if (reply.status == 304 || reply.status == 204) {
             exchange.endExchange();
+            return;
+        }
+        if (reply.bytes != null) {
+            exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(reply.bytes));
             return;
         }
         String body = reply.body != null ? reply.body : request.method() + " " + path + " #" + n;

@@ -113,6 +113,8 @@ class StatusPageIT {
         assertThat(status.at("/purges/recent/0/targets/0").asText()).isEqualTo(HOSTILE_TAG);
         assertThat(status.at("/purges/lag").asLong()).isZero();
         assertThat(status.at("/admission/note").asText()).contains("No WAF rules or rate limits");
+        assertThat(status.at("/compression/responses/br").asLong()).isZero();
+        assertThat(status.at("/compression/operations").asLong()).isZero();
     }
 
     @Test
@@ -157,6 +159,7 @@ class StatusPageIT {
             assertThat(browser.text("#purge-state")).contains("applied " + seq + " of " + seq);
             assertThat(browser.text("#filters-note")).startsWith("No WAF rules or rate limits are configured");
             assertThat(browser.text("#cache-memory")).contains("memory").contains(" of ");
+            assertThat(browser.text("#compression")).isEqualTo("No compressible responses yet.");
             assertThat(browser.text("#error")).isEmpty();
 
             browser.execute("window.strataLoadedOnce = 42;");

@@ -20,6 +20,8 @@ public final class UndertowIoThreads implements BlockHoundIntegration {
     private static final String KEY = "L" + PACKAGE + "key/CacheKey;";
     private static final String VARY_KEY = "L" + PACKAGE + "key/VaryKey;";
     private static final String RESPONSE = "L" + PACKAGE + "store/CachedResponse;";
+    private static final String ENCODED_KEY = "L" + PACKAGE + "key/EncodedKey;";
+    private static final String ENCODED = "L" + PACKAGE + "store/EncodedBody;";
 
     @Override
     public void applyTo(BlockHound.Builder builder) {
@@ -31,6 +33,8 @@ public final class UndertowIoThreads implements BlockHoundIntegration {
                 .markAsBlocking(DISK_TIER, "store", "(" + KEY + RESPONSE + ")V")
                 .markAsBlocking(DISK_TIER, "store", "(" + VARY_KEY + RESPONSE + ")V")
                 .markAsBlocking(DISK_TIER, "invalidate", "(" + KEY + ")V")
+                .markAsBlocking(DISK_TIER, "lookup", "(" + ENCODED_KEY + ")" + ENCODED)
+                .markAsBlocking(DISK_TIER, "store", "(" + ENCODED_KEY + ENCODED + ")V")
                 // XNIO's own hand-over between threads while a listener starts or stops.
                 .allowBlockingCallsInside("org.xnio.nio.WorkerThread$SynchTask", "run")
                 .blockingMethodCallback(method -> {

@@ -1,6 +1,7 @@
 package dev.strata.cache.store;
 
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.EncodedKey;
 import dev.strata.cache.key.VaryKey;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,21 @@ public interface CacheTier extends AutoCloseable {
 
     /** Removes the entry of {@code key} and all its variants, if any. */
     void invalidate(CacheKey key);
+
+    /**
+     * The encoded variant stored under {@code key}, or null; whether it still encodes the response
+     * it was made from is the caller's check ({@link EncodedBody#isEncodingOf}). A tier that keeps
+     * none returns null.
+     */
+    default @Nullable EncodedBody lookup(EncodedKey key) {
+        return null;
+    }
+
+    /**
+     * Stores an encoded variant under {@code key}, replacing what was there. Invalidating its URL
+     * removes it. A tier that keeps none ignores it.
+     */
+    default void store(EncodedKey key, EncodedBody body) {}
 
     /** The purge markers this tier keeps across restarts; empty for a tier that keeps none. */
     default List<PurgeMarker> purgeMarkers() {

@@ -50,11 +50,28 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Its variants are ordinary {@code STR2} records under {@link VaryKey#toBytes()}. A build
  * without variants reads {@code STRV} as corrupt and drops it as a miss.
+ *
+ * <p>An encoded variant ({@link dev.strata.cache.key.EncodedKey}) has its own record; its body is
+ * the encoded bytes:
+ *
+ * <pre>
+ *   int    magic 'STRE'
+ *   int    length + US-ASCII content coding (say br)
+ *   long   sourceLength: the length of the body it encodes
+ *   int    sourceCrc32c: the CRC32C of that body
+ *   int    bodyLength
+ *   int    bodyCrc32c
+ * </pre>
+ *
+ * <p>Only lookups of encoded variants read these keys; a build without them never looks them up
+ * and deletes them with their URL.
  */
 final class DiskFormat {
     static final int MAGIC = 0x53545232; // "STR2"
     static final int MAGIC_V1 = 0x53545231; // "STR1"
     static final int MAGIC_MARKER = 0x53545256; // "STRV"
+    static final int MAGIC_ENCODED = 0x53545245; // "STRE"
+    private static final int MAX_CODING_BYTES = 16;
     static final int MUST_REVALIDATE = 1;
     static final int NO_CACHE = 1 << 1;
     private static final int KNOWN_FLAGS = MUST_REVALIDATE | NO_CACHE;
@@ -65,7 +82,49 @@ final class DiskFormat {
     record Meta(
             int status, HeaderList headers, long storedAtMillis, Freshness freshness, int bodyLength, int bodyCrc) {}
 
+    /** An encoded variant's metadata as decoded, before its body is checked against it. */
+    record EncodedMeta(String coding, long sourceLength, int sourceCrc, int bodyLength, int bodyCrc) {}
+
     private DiskFormat() {}
+
+    static byte[] encodeEncoded(EncodedBody encoded) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(40);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC_ENCODED);
+            writeString(out, encoded.coding());
+            out.writeLong(encoded.sourceLength());
+            out.writeInt(encoded.sourceCrc());
+            out.writeInt(encoded.body().length());
+            out.writeInt(encoded.body().crc32c());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen writing to memory
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The decoded metadata of an encoded variant, or null when the bytes are not a valid {@code STRE} record. */
+    static @Nullable EncodedMeta decodeEncoded(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readInt() != MAGIC_ENCODED) {
+                return null;
+            }
+            int codingLength = in.readInt();
+            if (codingLength <= 0 || codingLength > MAX_CODING_BYTES || codingLength > in.available()) {
+                return null;
+            }
+            String coding = new String(in.readNBytes(codingLength), StandardCharsets.US_ASCII);
+            long sourceLength = in.readLong();
+            int sourceCrc = in.readInt();
+            int bodyLength = in.readInt();
+            int bodyCrc = in.readInt();
+            if (in.available() != 0 || sourceLength < 0 || bodyLength < 0) {
+                return null;
+            }
+            return new EncodedMeta(coding, sourceLength, sourceCrc, bodyLength, bodyCrc);
+        } catch (IOException e) {
+            return null;
+        }
+    }
 
     static byte[] encodeMeta(CachedResponse response) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);

@@ -1,6 +1,7 @@
 package dev.strata.cache.store;
 
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.EncodedKey;
 import dev.strata.cache.key.VaryKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>Variants (RFC 9111 §4.1): a URL that varies has a {@link VaryMarker} under its key and each
  * variant under {@link VaryKey#toBytes()}, its key bytes followed by a NUL and a hash. All of a
  * URL's entries therefore share its key bytes as a prefix, and invalidating it deletes them with
- * one bounded scan.
+ * one bounded scan. Encoded variants ({@link EncodedKey}) share that prefix too.
  *
  * <p>A directory that will not open (corrupt, wrong format) is moved aside as {@code
  * NAME.broken-TIMESTAMP} with one log line and a fresh one is created; a directory locked by
@@ -303,6 +304,56 @@ public final class DiskTier implements CacheTier, TierStats {
         } catch (RocksDBException e) {
             countError("read", e);
             return null;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public @Nullable EncodedBody lookup(EncodedKey key) {
+        byte[] keyBytes = key.toBytes();
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                return null;
+            }
+            List<byte[]> values = db.multiGetAsList(List.of(meta, body), List.of(keyBytes, keyBytes));
+            byte[] metaBytes = values.get(0);
+            if (metaBytes == null) {
+                return counted(null);
+            }
+            DiskFormat.EncodedMeta decoded = DiskFormat.decodeEncoded(metaBytes);
+            byte[] bodyBytes = values.get(1);
+            if (decoded == null
+                    || !decoded.coding().equals(key.coding())
+                    || bodyBytes == null
+                    || bodyBytes.length != decoded.bodyLength()
+                    || DiskFormat.crc(bodyBytes) != decoded.bodyCrc()) {
+                dropCorrupt(key, keyBytes);
+                return counted(null);
+            }
+            return counted(new EncodedBody(decoded.coding(), decoded.sourceLength(), decoded.sourceCrc(), bodyBytes));
+        } catch (RocksDBException e) {
+            countError("read", e);
+            return null;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void store(EncodedKey key, EncodedBody encoded) {
+        byte[] keyBytes = key.toBytes();
+        lifecycle.readLock().lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            if (closed) {
+                return;
+            }
+            batch.put(body, keyBytes, encoded.body().toArray());
+            batch.put(meta, keyBytes, DiskFormat.encodeEncoded(encoded));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            countError("write", e);
         } finally {
             lifecycle.readLock().unlock();
         }

@@ -3,6 +3,7 @@ package dev.strata.cache.store;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.EncodedKey;
 import dev.strata.cache.key.VaryKey;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * each variant with the generation of the marker it was stored under, and a variant whose
  * generation is not its marker's is never returned. Invalidating a URL therefore removes only its
  * key, and its variants become unreachable at once; Caffeine evicts them as they go cold.
+ *
+ * <p>Encoded variants ({@link EncodedKey}) are entries of their own too, used only while they
+ * encode the body of the response found for their URL ({@link EncodedBody#isEncodingOf}); one left
+ * behind by a refill with other content is replaced when that content is compressed, or goes cold.
  */
 public final class MemoryTier implements CacheTier, TierStats {
     /** What Caffeine holds: a URL's entry, or one of its variants. */
@@ -40,6 +45,17 @@ public final class MemoryTier implements CacheTier, TierStats {
         @Override
         public long weight() {
             return response.weight();
+        }
+    }
+
+    /**
+     * Under an {@link EncodedKey}: an encoded variant. Not tied to a marker's generation: it is used
+     * only after the response it encodes was found, and only while it encodes that very body.
+     */
+    private record Encoded(EncodedBody body) implements Slot {
+        @Override
+        public long weight() {
+            return body.weight();
         }
     }
 
@@ -112,6 +128,24 @@ public final class MemoryTier implements CacheTier, TierStats {
         if (current instanceof Primary primary) { // always, unless evicted at once
             cache.put(key, new Variant(response, primary.generation()));
         }
+    }
+
+    @Override
+    public @Nullable EncodedBody lookup(EncodedKey key) {
+        return cache.getIfPresent(key) instanceof Encoded encoded ? encoded.body() : null;
+    }
+
+    @Override
+    public void store(EncodedKey key, EncodedBody body) {
+        cache.put(key, new Encoded(body));
+    }
+
+    /**
+     * Puts an encoded variant read from disk, unless memory holds one for {@code key} already (as new
+     * as the disk copy, or newer).
+     */
+    public void promote(EncodedKey key, EncodedBody body) {
+        cache.asMap().putIfAbsent(key, new Encoded(body));
     }
 
     /**

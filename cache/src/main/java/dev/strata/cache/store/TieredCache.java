@@ -2,6 +2,7 @@ package dev.strata.cache.store;
 
 import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.EncodedKey;
 import dev.strata.cache.key.VaryKey;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Purges of a prefix, a surrogate key, a URL or everything are {@link PurgeMarker}s judged as
  * entries are looked up ({@link PurgeMarkers}): a purged entry reads as a miss, a soft-purged one
  * as stale. The disk tier keeps the markers, so a restarted node never serves what it had purged.
+ *
+ * <p>Beside a stored response, its encoded variants ({@link EncodedKey}: the same body compressed
+ * in a content coding) are kept so that it is compressed once: looked up after the response, and
+ * used only while they encode its body ({@link EncodedBody#isEncodingOf}), so purges, freshness and
+ * validation stay the response's business. Invalidating a URL removes them with it.
  *
  * <p>The disk tier is a {@link DiskTier}, or an {@link UnavailableTier} for a node whose cache
  * directory could not be opened: that node serves from memory and upstream.
@@ -100,11 +107,18 @@ public final class TieredCache implements AutoCloseable {
      * lookup returns is the very one memory holds (identity matters to revalidation).
      */
     private CachedResponse resident(CachedResponse response) {
-        if (!directBodies.get() || response.body().isDirect()) {
-            return response;
-        }
+        return directBodies.get() ? inDirectMemory(response, CachedResponse::withDirectBody) : response;
+    }
+
+    /** Like {@link #resident(CachedResponse)} for an encoded variant. */
+    private EncodedBody resident(EncodedBody encoded) {
+        return directBodies.get() ? inDirectMemory(encoded, EncodedBody::withDirectBody) : encoded;
+    }
+
+    /** {@code moved} applied to {@code entry}, or {@code entry} itself when direct memory is exhausted. */
+    private <T> T inDirectMemory(T entry, UnaryOperator<T> moved) {
         try {
-            return response.withDirectBody();
+            return moved.apply(entry);
         } catch (OutOfMemoryError e) {
             if (directBodies.compareAndSet(true, false)) {
                 log.warn(
@@ -112,7 +126,7 @@ public final class TieredCache implements AutoCloseable {
                                 + " raise -XX:MaxDirectMemorySize above twice cache.memory",
                         e.getMessage());
             }
-            return response;
+            return entry;
         }
     }
 
@@ -246,6 +260,34 @@ public final class TieredCache implements AutoCloseable {
     public void store(VaryKey key, CachedResponse response) {
         storeInMemory(key, response);
         disk.store(key, response);
+    }
+
+    /** The encoded variant {@code key} in memory, or null. Non-blocking. */
+    public @Nullable EncodedBody lookupMemory(EncodedKey key) {
+        return memory.lookup(key);
+    }
+
+    /** The encoded variant {@code key} on disk, promoted to memory when found, or null. Blocking. */
+    public @Nullable EncodedBody lookupDisk(EncodedKey key) {
+        EncodedBody found = disk.lookup(key);
+        if (found != null && found.body().length() <= maxMemoryObjectBytes) {
+            found = resident(found);
+            memory.promote(key, found);
+        }
+        return found;
+    }
+
+    /** Puts an encoded variant into memory, when it fits there. Non-blocking; the disk write is the caller's. */
+    public void storeInMemory(EncodedKey key, EncodedBody encoded) {
+        if (encoded.body().length() <= maxMemoryObjectBytes) {
+            memory.store(key, resident(encoded));
+        }
+    }
+
+    /** Stores an encoded variant in both tiers. Blocking. */
+    public void store(EncodedKey key, EncodedBody encoded) {
+        storeInMemory(key, encoded);
+        disk.store(key, encoded);
     }
 
     /** Removes a URL's entry and all its variants from both tiers. Blocking. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.EncodedKey;
 import dev.strata.cache.key.KeyPolicy;
 import dev.strata.cache.key.VaryKey;
 import java.io.IOException;
@@ -299,6 +300,14 @@ class DiskTierIT {
             assertThat(cache.lookupMemory(key("/a")))
                     .as("revalidation compares by identity: a disk hit is the entry memory now holds")
                     .isSameAs(promoted);
+
+            EncodedKey br = EncodedKey.of(key("/a"), "br");
+            cache.store(br, EncodedBody.of("br", promoted, new byte[] {1, 2, 3}));
+            EncodedBody encoded = requireNonNull(cache.lookupMemory(br));
+            assertThat(encoded.body().isDirect()).as("an encoded variant too").isTrue();
+            assertThat(encoded.isEncodingOf(promoted)).isTrue();
+            cache.memory().invalidate(key("/a"));
+            assertThat(requireNonNull(cache.lookupDisk(br)).body().isDirect()).isTrue();
         }
     }
 
@@ -495,6 +504,45 @@ class DiskTierIT {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void encodedVariantsSurviveARestartAndGoWithTheirUrl(@TempDir Path tmp) {
+        Path dir = tmp.resolve("disk");
+        CachedResponse plain = response("hello, encoded world");
+        CachedResponse german = response("hallo");
+        EncodedKey br = EncodedKey.of(key("/a"), "br");
+        EncodedKey gzip = EncodedKey.of(key("/a"), "gzip");
+        EncodedKey germanBr = EncodedKey.of(variant(key("/v"), "de"), "br");
+        byte[] encoded = {1, 2, 3};
+
+        try (DiskTier tier = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            tier.store(key("/a"), plain);
+            tier.store(br, EncodedBody.of("br", plain, encoded));
+            tier.store(variant(key("/v"), "de"), german);
+            tier.store(germanBr, EncodedBody.of("br", german, new byte[] {9}));
+        }
+        try (DiskTier tier = DiskTier.open(dir, MAX_BYTES, CLOCK)) {
+            EncodedBody found = tier.lookup(br);
+            assertThat(found).isNotNull();
+            assertThat(requireNonNull(found).body().toArray()).isEqualTo(encoded);
+            assertThat(found.coding()).isEqualTo("br");
+            assertThat(found.isEncodingOf(present(tier.lookup(key("/a"))))).isTrue();
+            assertThat(found.isEncodingOf(response("hello, other world!!"))).isFalse();
+            assertThat(tier.lookup(gzip)).isNull();
+            assertThat(present(tier.lookup(key("/a"))).body()).isEqualTo(plain.body());
+            assertThat(tier.lookup(variant(key("/v"), "de")))
+                    .as("a variant is not taken for an encoding")
+                    .isNotNull();
+            assertThat(tier.lookup(germanBr)).isNotNull();
+
+            tier.invalidate(key("/a"));
+            tier.invalidate(key("/v"));
+
+            assertThat(tier.lookup(br)).isNull();
+            assertThat(tier.lookup(germanBr)).isNull();
+            assertThat(tier.corruptCount()).isZero();
         }
     }
 }

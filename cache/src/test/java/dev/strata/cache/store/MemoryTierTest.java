@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.key.CacheKey;
+import dev.strata.cache.key.EncodedKey;
 import dev.strata.cache.key.KeyPolicy;
 import dev.strata.cache.key.VaryKey;
 import java.nio.charset.StandardCharsets;
@@ -194,5 +195,30 @@ class MemoryTierTest {
         tier.close();
 
         assertThat(tier.lookup(key("/a"))).isNull();
+    }
+
+    @Test
+    void anEncodedVariantIsUsedOnlyForTheBodyItEncodes() {
+        MemoryTier tier = MemoryTier.create(1 << 20, Runnable::run);
+        CachedResponse first = response("first body");
+        EncodedKey br = EncodedKey.of(key("/a"), "br");
+        tier.store(key("/a"), first);
+        tier.store(br, EncodedBody.of("br", first, new byte[] {1}));
+
+        EncodedBody found = java.util.Objects.requireNonNull(tier.lookup(br), "stored variant");
+
+        assertThat(found.isEncodingOf(first)).isTrue();
+        CachedResponse refreshed = new CachedResponse(
+                200, first.headers(), first.body(), first.storedAtMillis() + 60_000, first.freshness());
+        assertThat(found.isEncodingOf(refreshed))
+                .as("a 304 refresh keeps the body")
+                .isTrue();
+        assertThat(found.isEncodingOf(response("first body".getBytes(StandardCharsets.UTF_8))))
+                .as("equal bytes read again")
+                .isTrue();
+        assertThat(found.isEncodingOf(response("other body"))).isFalse();
+        assertThat(found.isEncodingOf(response("first bodies"))).isFalse();
+        assertThat(tier.lookup(EncodedKey.of(key("/a"), "gzip"))).isNull();
+        assertThat(tier.lookup(key("/a"))).isSameAs(first);
     }
 }
