@@ -1,6 +1,7 @@
 /**
  * The client-facing edge server of a PoP: a caching proxy in front of the shield tier (or straight
- * in front of origins), where admission, WAF, rate limits and compression will sit.
+ * in front of origins). Its chain (the proxy module's) adds the WAF and rate limits after admission;
+ * compression will sit here.
  */
 @NullMarked
 package dev.strata.edge;

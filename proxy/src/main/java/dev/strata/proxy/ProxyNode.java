@@ -59,15 +59,15 @@ import org.xnio.XnioWorker;
  *
  * <p>The handler chain is request id (then {@code Server-Timing} and the access log, when
  * configured) → drain → node health ({@value dev.strata.config.HealthCheckConfig#NODE_HEALTH_PATH},
- * answered by the node itself) → request metrics → admission → lookup (memory on the I/O thread, disk on the disk
- * executor) → fetch (async upstream). The node's {@link HealthChecker} checks the router's
+ * answered by the node itself) → request metrics → admission → on an edge, WAF and rate limits ({@link
+ * RequestFilters}) → lookup (memory on the I/O thread, disk on the disk executor) → fetch (async upstream). The node's {@link HealthChecker} checks the router's
  * {@linkplain Router#pools() pools} while it runs. {@link #close()} stops accepting (the listening
  * socket closes, so new connections are refused), lets in-flight requests finish up to the drain
  * timeout, then closes the connections left, the upstream client and RocksDB cleanly.
  *
  * <p>A node started with a {@link ReloadSource} reloads its configuration on {@link #reload()} (and
  * {@code POST /reload} on its admin listener): routes, limits, upstream settings and the drain
- * timeout are swapped atomically while it serves ({@link Reloader}; docs/adr/0010-reload-and-drain.md).
+ * timeout, and an edge's WAF and rate limits are swapped atomically while it serves ({@link Reloader}; docs/adr/0010-reload-and-drain.md).
  *
  * <p>Each node has its own meters ({@link NodeMetrics}); with an admin listener they are served at
  * {@code /metrics}, next to {@code /status} ({@link StatusPage}).
@@ -108,6 +108,7 @@ public final class ProxyNode implements AutoCloseable {
      * @param ioThreads the listener's I/O threads; 0 for one per CPU the process may use
      * @param accessLog the access log (see {@link AccessLogConfig#enabled()})
      * @param serverTiming whether responses carry {@code Server-Timing}
+     * @param filters an edge's WAF and rate limits ({@link RequestFilters#OFF} for none)
      */
     public record Spec(
             String role,
@@ -123,7 +124,8 @@ public final class ProxyNode implements AutoCloseable {
             Duration drainTimeout,
             int ioThreads,
             AccessLogConfig accessLog,
-            boolean serverTiming) {
+            boolean serverTiming,
+            RequestFilters filters) {
         public Spec {
             requireNonNull(role, "role");
             requireNonNull(name, "name");
@@ -139,6 +141,7 @@ public final class ProxyNode implements AutoCloseable {
                 throw new IllegalArgumentException("drainTimeout: " + drainTimeout + " (expected: >= 0)");
             }
             requireNonNull(accessLog, "accessLog");
+            requireNonNull(filters, "filters");
         }
 
         /** A node without an admin listener. */
@@ -166,7 +169,8 @@ public final class ProxyNode implements AutoCloseable {
                     NodeConfig.DEFAULT_DRAIN_TIMEOUT,
                     0,
                     AccessLogConfig.defaults().withEnabled(false),
-                    false);
+                    false,
+                    RequestFilters.OFF);
         }
 
         /**
@@ -186,13 +190,15 @@ public final class ProxyNode implements AutoCloseable {
                     edge.limits(),
                     edge.upstream(),
                     Router.forEdge(config),
-                    clock);
+                    clock,
+                    RequestFilters.of(config, clock));
         }
 
         /**
          * A shield as {@code config} describes it: the {@code shield} section in front of its sites'
          * origins ({@link Router#forShield}), with the default limits, the node's name, purge API
-         * and drain timeout, and the admin listener when enabled.
+         * and drain timeout, and the admin listener when enabled; no WAF or rate limits (shields
+         * trust their edges).
          *
          * @throws dev.strata.config.ConfigException when no site with origins is configured
          */
@@ -206,7 +212,8 @@ public final class ProxyNode implements AutoCloseable {
                     LimitsConfig.defaults(),
                     shield.upstream(),
                     Router.forShield(config),
-                    clock);
+                    clock,
+                    RequestFilters.OFF);
         }
 
         private static Spec of(
@@ -217,7 +224,8 @@ public final class ProxyNode implements AutoCloseable {
                 LimitsConfig limits,
                 UpstreamConfig upstream,
                 Router router,
-                Clock clock) {
+                Clock clock,
+                RequestFilters filters) {
             AdminConfig admin = config.admin();
             return new Spec(
                     role,
@@ -233,7 +241,8 @@ public final class ProxyNode implements AutoCloseable {
                     config.node().drainTimeout(),
                     config.node().ioThreads(),
                     config.accessLog(),
-                    config.serverTiming().enabled());
+                    config.serverTiming().enabled(),
+                    filters);
         }
 
         /** This spec with an admin listener on {@code address}. */
@@ -281,12 +290,14 @@ public final class ProxyNode implements AutoCloseable {
                     newDrainTimeout,
                     newIoThreads,
                     newAccessLog,
-                    newServerTiming);
+                    newServerTiming,
+                    filters);
         }
 
         /**
          * This spec with what a reload changes taken from {@code next}: limits, upstream settings, the
-         * drain timeout, and {@code router}; the rest (what only a restart changes) as it is.
+         * drain timeout, the WAF and rate limits (keeping the buckets when the rate limits stayed),
+         * and {@code router}; the rest (what only a restart changes) as it is.
          */
         Spec reloaded(Spec next, Router newRouter) {
             return new Spec(
@@ -303,7 +314,8 @@ public final class ProxyNode implements AutoCloseable {
                     next.drainTimeout(),
                     ioThreads,
                     accessLog,
-                    serverTiming);
+                    serverTiming,
+                    next.filters().keeping(filters));
         }
 
         /** A node that follows no purge API. */
@@ -475,8 +487,16 @@ public final class ProxyNode implements AutoCloseable {
         if (follower != null && !edge) {
             lookup = new PurgeSeqGate(follower, PURGE_SEQ_WAIT, responses, lookup);
         }
+        HttpHandler admitted = lookup;
+        if (edge) {
+            // Always in an edge's chain, since a reload may turn them on; off, each costs a volatile read.
+            FilterStep step = new FilterStep(
+                    settings::filters, responses, new RefusalLog(spec.role() + " " + spec.name(), System::nanoTime));
+            admitted = new WafHandler(step, metrics.waf(), new RateLimitHandler(step, metrics.rateLimits(), lookup));
+            metrics.bindFilters(spec.filters());
+        }
         HttpHandler chain = new NodeHealthHandler(
-                spec.name(), metrics.requests().recording(new AdmissionHandler(settings::limits, responses, lookup)));
+                spec.name(), metrics.requests().recording(new AdmissionHandler(settings::limits, responses, admitted)));
         DrainHandler drain = new DrainHandler(responses, chain);
         XnioWorker worker = worker(
                 spec.role() + "-" + spec.name(),
@@ -537,7 +557,7 @@ public final class ProxyNode implements AutoCloseable {
         Reloader reloader = source == null ? null : new Reloader(node, spec.role(), source);
         node.reloader = reloader;
         Readiness readiness = new Readiness(drain::isDraining, cache, follower, settings::pools);
-        NodeParts parts = new NodeParts(cache, collapser, settings::pools, follower, readiness);
+        NodeParts parts = new NodeParts(cache, collapser, settings::pools, follower, readiness, settings::filters);
         metrics.bind(parts);
         if (accessLog != null) {
             metrics.bindAccessLog(accessLog);
@@ -664,6 +684,7 @@ public final class ProxyNode implements AutoCloseable {
             }
         }
         metrics.bindUpstreams(router.pools());
+        metrics.bindFilters(settings.filters());
         client.reconfigure(next.upstream());
         if (!next.limits().equals(running.limits()) && !drain.isDraining()) { // a stopped listener has no options
             undertow.getListenerInfo().get(0).setServerOptions(serverOptions(next.limits()));
