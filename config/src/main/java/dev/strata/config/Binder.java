@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds a {@link Value} tree to the configuration records.
@@ -39,7 +41,17 @@ final class Binder {
             Map.entry("CachePolicyConfig.dropQueryParams", ScalarType.QUERY_PARAM),
             Map.entry("PurgeLogConfig.kind", ScalarType.LOG_KIND),
             Map.entry("NatsLogConfig.servers", ScalarType.NATS_URL),
-            Map.entry("NatsLogConfig.stream", ScalarType.STREAM_NAME));
+            Map.entry("NatsLogConfig.stream", ScalarType.STREAM_NAME),
+            Map.entry("WafConfig.mode", ScalarType.WAF_MODE),
+            Map.entry("WafConfig.allowedMethods", ScalarType.METHOD),
+            Map.entry("WafConfig.disabledRules", ScalarType.RULE_ID),
+            Map.entry("WafRuleConfig.id", ScalarType.RULE_ID),
+            Map.entry("WafRuleConfig.targets", ScalarType.WAF_TARGET),
+            Map.entry("WafRuleConfig.pattern", ScalarType.REGEX),
+            Map.entry("RateLimitRuleConfig.name", ScalarType.LIMIT_NAME),
+            Map.entry("RateLimitRuleConfig.hosts", ScalarType.HOST),
+            Map.entry("RateLimitRuleConfig.pathPrefix", ScalarType.PATH_PREFIX),
+            Map.entry("RateLimitRuleConfig.key", ScalarType.LIMIT_KEY));
 
     private static final String ORIGINS_EXPECTED = "a list of origin URLs, e.g. [http://127.0.0.1:8000]";
 
@@ -50,7 +62,17 @@ final class Binder {
             "OriginServer.url",
             "the origin's URL, e.g. {url: http://127.0.0.1:8000, weight: 2}",
             "PurgeTokenConfig.sha256",
-            "the SHA-256 of the token in hex, e.g. from: printf %s TOKEN | sha256sum");
+            "the SHA-256 of the token in hex, e.g. from: printf %s TOKEN | sha256sum",
+            "WafRuleConfig.id",
+            "the rule's id, e.g. block-wp-login",
+            "WafRuleConfig.targets",
+            "what the rule inspects, e.g. [path, query]",
+            "WafRuleConfig.pattern",
+            "a regular expression, e.g. (?i)^/wp-login\\.php",
+            "RateLimitRuleConfig.requestsPerSecond",
+            "the limit's refill rate, e.g. 10",
+            "RateLimitRuleConfig.burst",
+            "the limit's bucket size, e.g. 20");
 
     /** Lists that may not be empty, with what was expected. */
     private static final Map<String, String> NON_EMPTY = Map.of(
@@ -59,7 +81,13 @@ final class Binder {
             "SiteConfig.hosts",
             "at least one host name or *, e.g. [www.example.com]",
             "NatsLogConfig.servers",
-            "at least one NATS URL, e.g. [nats://127.0.0.1:4222]");
+            "at least one NATS URL, e.g. [nats://127.0.0.1:4222]",
+            "WafConfig.allowedMethods",
+            "at least one method, e.g. [GET, HEAD]",
+            "WafRuleConfig.targets",
+            "at least one of path, query, method, host, user-agent, headers or header:NAME",
+            "RateLimitRuleConfig.hosts",
+            "at least one host name or *, e.g. [api.example.com]");
 
     private Binder() {}
 
@@ -91,6 +119,9 @@ final class Binder {
             RecordComponent component = components[index];
             bound.put(component.getName(), bindComponent(entry.value(), component, keyPath, read(component, defaults)));
             given.put(component.getName(), entry.value());
+        }
+        if (type == WafConfig.class) {
+            checkDisabledRules(bound, given, path);
         }
         Object[] arguments = new Object[components.length];
         for (int i = 0; i < components.length; i++) {
@@ -141,7 +172,23 @@ final class Binder {
             throw value.at().error(path, "empty (expected: " + nonEmpty + ")");
         }
         if (id.equals("StrataConfig.sites")) {
-            checkSiteNames(list, items, path);
+            checkNames(list, items, path, "name", item -> ((SiteConfig) item).name(), name -> null);
+        } else if (id.equals("WafConfig.rules")) {
+            checkNames(
+                    list,
+                    items,
+                    path,
+                    "id",
+                    item -> ((WafRuleConfig) item).id(),
+                    ruleId -> BuiltInWafRules.ids().contains(ruleId) ? "a built-in rule's id" : null);
+        } else if (id.equals("RateLimitConfig.rules")) {
+            checkNames(
+                    list,
+                    items,
+                    path,
+                    "name",
+                    item -> ((RateLimitRuleConfig) item).name(),
+                    name -> name.equals(RateLimitConfig.DEFAULT_LIMIT) ? "the default limit's name" : null);
         }
         return list;
     }
@@ -192,28 +239,65 @@ final class Binder {
             // url has no default (REQUIRED); this one is never used
             return OriginServer.of(URI.create("http://origin.invalid"));
         }
+        if (type == WafRuleConfig.class) {
+            // id, targets and pattern have no default (REQUIRED); these are never used
+            return new WafRuleConfig("rule-" + (index + 1), "", List.of("path"), "^$", WafRuleConfig.DEFAULT_SCORE);
+        }
+        if (type == RateLimitRuleConfig.class) {
+            // requests-per-second and burst have no default (REQUIRED); these are never used
+            return new RateLimitRuleConfig("limit-" + (index + 1), List.of("*"), "/", "client", 1, 1);
+        }
         throw new IllegalStateException("no defaults for list items of " + type.getName());
     }
 
-    /** Site names appear in logs, metrics and purges, so two sites cannot share one. */
-    private static void checkSiteNames(List<Object> sites, List<Value> items, KeyPath path) {
+    /**
+     * Names of list items that appear in logs, metrics and purges (sites, WAF rules, rate limits):
+     * two items cannot share one, nor take one {@code reserved} says is taken (what by, or null).
+     */
+    private static void checkNames(
+            List<Object> list,
+            List<Value> items,
+            KeyPath path,
+            String key,
+            Function<Object, String> nameOf,
+            Function<String, @Nullable String> reserved) {
         Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < sites.size(); i++) {
-            String name = ((SiteConfig) sites.get(i)).name();
+        for (int i = 0; i < list.size(); i++) {
+            String name = nameOf.apply(list.get(i));
             Integer first = seen.putIfAbsent(name, i);
-            if (first != null) {
+            String takenBy = first != null ? "already the " + key + " of " + path.index(first) : reserved.apply(name);
+            if (takenBy != null) {
                 Value item = items.get(i);
                 Location at = item.at();
                 if (item instanceof Value.Mapping mapping) {
-                    Value.Entry nameEntry = mapping.entries().get("name");
+                    Value.Entry nameEntry = mapping.entries().get(key);
                     if (nameEntry != null) {
                         at = nameEntry.value().at();
                     }
                 }
                 throw at.error(
-                        path.index(i).child("name"),
-                        Scalars.quote(name) + " is already the name of " + path.index(first)
-                                + " (expected: a unique name)");
+                        path.index(i).child(key),
+                        Scalars.quote(name) + " is " + takenBy + " (expected: a unique " + key + ")");
+            }
+        }
+    }
+
+    /** {@code waf.disabled-rules} names built-in rules or {@code waf.rules}, which may come after it. */
+    private static void checkDisabledRules(Map<String, Object> bound, Map<String, Value> given, KeyPath path) {
+        Value written = given.get("disabledRules");
+        if (written == null) {
+            return; // at its default: empty
+        }
+        KeyPath listPath = path.child("disabled-rules");
+        List<Value> items = items(written, listPath);
+        @SuppressWarnings("unchecked")
+        List<WafRuleConfig> rules = (List<WafRuleConfig>) bound.getOrDefault("rules", List.of());
+        @SuppressWarnings("unchecked")
+        List<String> ids = (List<String>) bound.getOrDefault("disabledRules", List.of());
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            if (!WafConfig.isRuleId(id, rules)) {
+                throw items.get(i).at().error(listPath.index(i), Scalars.quote(id) + " " + WafConfig.UNKNOWN_RULE);
             }
         }
     }

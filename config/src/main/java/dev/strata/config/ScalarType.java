@@ -26,7 +26,15 @@ enum ScalarType {
     LOG_KIND("a purge log kind"),
     STREAM_NAME("a stream name"),
     ACCESS_LOG_FORMAT("an access log format"),
-    MEDIA_RANGE("a media type");
+    MEDIA_RANGE("a media type"),
+    WAF_MODE("a WAF mode"),
+    METHOD("an HTTP method"),
+    RULE_ID("a rule id"),
+    WAF_TARGET("a WAF rule target"),
+    REGEX("a regular expression"),
+    LIMIT_NAME("a rate limit name"),
+    LIMIT_KEY("a rate limit key"),
+    PATH_PREFIX("a path prefix");
 
     private final String what;
 
@@ -106,6 +114,14 @@ enum ScalarType {
             case STREAM_NAME -> Scalars.parseStreamName(text);
             case ACCESS_LOG_FORMAT -> Scalars.parseAccessLogFormat(text);
             case MEDIA_RANGE -> MediaRanges.parse(text);
+            case WAF_MODE -> Scalars.parseWafMode(text);
+            case METHOD -> Scalars.parseMethod(text);
+            case RULE_ID -> Scalars.parseName(text, "a rule id");
+            case WAF_TARGET -> Scalars.parseWafTarget(text);
+            case REGEX -> Scalars.parseRegex(text);
+            case LIMIT_NAME -> Scalars.parseName(text, "a rate limit name");
+            case LIMIT_KEY -> Scalars.parseLimitKey(text);
+            case PATH_PREFIX -> Scalars.parsePathPrefix(text);
         };
     }
 }

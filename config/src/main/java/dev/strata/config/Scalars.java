@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Parsers for the scalar forms of the configuration that have no value type of their own. Each
@@ -213,6 +214,71 @@ final class Scalars {
                     quote(text) + " is not " + what + " (expected: one of " + String.join(", ", choices) + ")");
         }
         return text;
+    }
+
+    static String parseWafMode(String text) {
+        return oneOf(text, WafConfig.MODES, "a WAF mode");
+    }
+
+    /** A method name: an RFC 9110 token, such as {@code GET} (methods are case-sensitive). */
+    static String parseMethod(String text) {
+        if (text.length() > 32 || !isToken(text)) {
+            throw new IllegalArgumentException(quote(text) + " is not an HTTP method (expected: e.g. GET)");
+        }
+        return text;
+    }
+
+    static String parseWafTarget(String text) {
+        if (!WafRuleConfig.isTarget(text)) {
+            throw new IllegalArgumentException(quote(text) + " is not a WAF rule target (expected: one of "
+                    + String.join(", ", WafRuleConfig.TARGETS) + ", or header:NAME)");
+        }
+        return text;
+    }
+
+    /** A {@link Pattern} in Java's syntax; the error quotes the regex and the parser's reason. */
+    static String parseRegex(String text) {
+        try {
+            Pattern.compile(text);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(
+                    quote(text) + " is not a regular expression (expected: Java regex syntax; " + e.getDescription()
+                            + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "") + ")",
+                    e);
+        }
+        return text;
+    }
+
+    static String parseLimitKey(String text) {
+        if (!RateLimitRuleConfig.isKey(text)) {
+            throw new IllegalArgumentException(
+                    quote(text) + " is not a rate limit key (expected: client, route or header:NAME)");
+        }
+        return text;
+    }
+
+    static String parsePathPrefix(String text) {
+        if (!text.startsWith("/")) {
+            throw new IllegalArgumentException(quote(text) + " is not a path prefix (expected: e.g. /api/)");
+        }
+        return text;
+    }
+
+    /** Whether {@code text} is an RFC 9110 token (§5.6.2): a method or a header field name. */
+    static boolean isToken(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String parseStreamName(String text) {

@@ -107,6 +107,11 @@ public record SiteConfig(
 
     /** Whether this site answers for {@code host} (case-insensitive, port excluded). */
     public boolean matches(String host) {
+        return matchesHost(hosts, host);
+    }
+
+    /** Whether one of {@code hosts} (exact, {@code *.domain} or {@code *}) matches {@code host}. */
+    static boolean matchesHost(List<String> hosts, String host) {
         for (String pattern : hosts) {
             if (pattern.equals("*")
                     || pattern.equalsIgnoreCase(host)

@@ -85,6 +85,10 @@ class ExampleConfigTest {
                         "node.purge-api",
                         List.of(),
                         "purge-api.tokens",
+                        List.of(),
+                        "waf.rules",
+                        List.of(),
+                        "rate-limits.rules",
                         List.of()));
 
         assertThat(example.withSites(List.of())).isEqualTo(StrataConfig.defaults());

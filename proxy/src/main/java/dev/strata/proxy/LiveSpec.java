@@ -33,6 +33,11 @@ final class LiveSpec implements Supplier<ProxyNode.Spec> {
         return spec.limits();
     }
 
+    /** An edge's WAF and rate limits now. */
+    RequestFilters filters() {
+        return spec.filters();
+    }
+
     /** The router's pools now. */
     List<UpstreamPool> pools() {
         return spec.router().pools();

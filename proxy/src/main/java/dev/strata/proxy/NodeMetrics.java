@@ -1,5 +1,7 @@
 package dev.strata.proxy;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.strata.cache.collapse.RequestCollapser;
 import dev.strata.cache.store.CacheTier;
 import dev.strata.cache.store.DiskTier;
@@ -40,8 +42,9 @@ import org.jspecify.annotations.Nullable;
  * and fixed by configuration (site, cache status, tier, pool, upstream host), never a URL or a key.
  * docs/observability.md lists every meter.
  *
- * <p>Requests ({@link RequestMeters}), refusals ({@link Rejections}), purge apply times ({@link
- * RecentPurges}) and an edge's compression ({@link CompressionMeters}) are recorded as they happen; everything else is read when scraped, from the
+ * <p>Requests ({@link RequestMeters}), refusals ({@link Rejections}; on an edge also {@link WafMeters}
+ * and {@link RateLimitMeters}), purge apply times ({@link RecentPurges}) and an edge's compression
+ * ({@link CompressionMeters}) are recorded as they happen; everything else is read when scraped, from the
  * counters the cache, the upstreams, the collapser and the purge follower keep anyway, so the
  * request path pays nothing for it. Reading the disk tier's RocksDB properties is a native call:
  * scrapes run on the admin listener's workers, never an I/O thread.
@@ -52,6 +55,8 @@ final class NodeMetrics implements AutoCloseable {
     private final Rejections rejections;
     private final RecentPurges purges;
     private final CompressionMeters compression;
+    private final @Nullable WafMeters waf;
+    private final @Nullable RateLimitMeters rateLimits;
     private @Nullable JvmGcMetrics gc;
 
     /**
@@ -66,6 +71,9 @@ final class NodeMetrics implements AutoCloseable {
         rejections = new Rejections(registry);
         purges = new RecentPurges(registry);
         compression = new CompressionMeters(registry);
+        boolean edge = role.equals("edge"); // shields have no WAF or rate limits
+        waf = edge ? new WafMeters(registry) : null;
+        rateLimits = edge ? new RateLimitMeters(registry) : null;
         Gauge.builder("strata.node.info", () -> 1)
                 .description("Always 1; the version tag names the build")
                 .tag("version", BuildInfo.VERSION)
@@ -91,6 +99,29 @@ final class NodeMetrics implements AutoCloseable {
     /** An edge's compression meters (always zero on a shield). */
     CompressionMeters compression() {
         return compression;
+    }
+
+    /** An edge's WAF counters. */
+    WafMeters waf() {
+        return requireNonNull(waf, "waf: an edge's");
+    }
+
+    /** An edge's rate limit counters. */
+    RateLimitMeters rateLimits() {
+        return requireNonNull(rateLimits, "rateLimits: an edge's");
+    }
+
+    /** Whether this node counts WAF refusals and rate limit rejections (an edge). */
+    boolean hasFilters() {
+        return waf != null;
+    }
+
+    /** Registers the counters of the rules and limits of {@code filters}: at start and after a reload. */
+    void bindFilters(RequestFilters filters) {
+        if (waf != null && rateLimits != null) {
+            waf.bind(filters.waf());
+            rateLimits.bind(filters.rateLimiter());
+        }
     }
 
     /** Registers the meters read from the running node's parts, and the JVM's. Call once. */

@@ -18,17 +18,21 @@ import org.jspecify.annotations.Nullable;
  * @param pools every upstream pool the node routes to now (a reload may change them)
  * @param follower the purge-log follower, or null for a node that follows no purge API
  * @param readiness whether the node should receive traffic
+ * @param filters the WAF and rate limits now (a reload may change them; {@link RequestFilters#OFF} on
+ *     a shield)
  */
 record NodeParts(
         TieredCache cache,
         RequestCollapser collapser,
         Supplier<List<UpstreamPool>> pools,
         @Nullable PurgeFollower follower,
-        Readiness readiness) {
+        Readiness readiness,
+        Supplier<RequestFilters> filters) {
     NodeParts {
         requireNonNull(cache, "cache");
         requireNonNull(collapser, "collapser");
         requireNonNull(readiness, "readiness");
         requireNonNull(pools, "pools");
+        requireNonNull(filters, "filters");
     }
 }

@@ -62,15 +62,15 @@ import org.xnio.XnioWorker;
  *
  * <p>The handler chain is request id (then {@code Server-Timing} and the access log, when
  * configured) → drain → node health ({@value dev.strata.config.HealthCheckConfig#NODE_HEALTH_PATH},
- * answered by the node itself) → request metrics → admission → lookup (memory on the I/O thread, disk on the disk
- * executor) → fetch (async upstream). The node's {@link HealthChecker} checks the router's
+ * answered by the node itself) → request metrics → admission → on an edge, WAF and rate limits ({@link
+ * RequestFilters}) → lookup (memory on the I/O thread, disk on the disk executor) → fetch (async upstream). The node's {@link HealthChecker} checks the router's
  * {@linkplain Router#pools() pools} while it runs. {@link #close()} stops accepting (the listening
  * socket closes, so new connections are refused), lets in-flight requests finish up to the drain
  * timeout, then closes the connections left, the upstream client and RocksDB cleanly.
  *
  * <p>A node started with a {@link ReloadSource} reloads its configuration on {@link #reload()} (and
  * {@code POST /reload} on its admin listener): routes, limits, upstream settings and the drain
- * timeout are swapped atomically while it serves ({@link Reloader}; docs/adr/0010-reload-and-drain.md).
+ * timeout, and an edge's WAF and rate limits are swapped atomically while it serves ({@link Reloader}; docs/adr/0010-reload-and-drain.md).
  *
  * <p>Each node has its own meters ({@link NodeMetrics}); with an admin listener they are served at
  * {@code /metrics}, next to {@code /status} ({@link StatusPage}).
@@ -113,6 +113,7 @@ public final class ProxyNode implements AutoCloseable {
      * @param serverTiming whether responses carry {@code Server-Timing}
      * @param compression how an edge compresses responses ({@link CompressionPolicy#off()} for a
      *     shield, which never does)
+     * @param filters an edge's WAF and rate limits ({@link RequestFilters#OFF} for none)
      */
     public record Spec(
             String role,
@@ -129,7 +130,8 @@ public final class ProxyNode implements AutoCloseable {
             int ioThreads,
             AccessLogConfig accessLog,
             boolean serverTiming,
-            CompressionPolicy compression) {
+            CompressionPolicy compression,
+            RequestFilters filters) {
         public Spec {
             requireNonNull(role, "role");
             requireNonNull(name, "name");
@@ -146,9 +148,13 @@ public final class ProxyNode implements AutoCloseable {
             }
             requireNonNull(accessLog, "accessLog");
             requireNonNull(compression, "compression");
+            requireNonNull(filters, "filters");
         }
 
-        /** A node that does not compress (turn it on with {@link #withCompression}). */
+        /**
+         * A node that does not compress (turn it on with {@link #withCompression}) and has no WAF or
+         * rate limits.
+         */
         public Spec(
                 String role,
                 String name,
@@ -179,7 +185,8 @@ public final class ProxyNode implements AutoCloseable {
                     ioThreads,
                     accessLog,
                     serverTiming,
-                    CompressionPolicy.off());
+                    CompressionPolicy.off(),
+                    RequestFilters.OFF);
         }
 
         /** A node without an admin listener. */
@@ -227,14 +234,16 @@ public final class ProxyNode implements AutoCloseable {
                             edge.limits(),
                             edge.upstream(),
                             Router.forEdge(config),
-                            clock)
+                            clock,
+                            RequestFilters.of(config, clock))
                     .withCompression(edge.compression());
         }
 
         /**
          * A shield as {@code config} describes it: the {@code shield} section in front of its sites'
          * origins ({@link Router#forShield}), with the default limits, the node's name, purge API
-         * and drain timeout, and the admin listener when enabled.
+         * and drain timeout, and the admin listener when enabled; no WAF or rate limits (shields
+         * trust their edges).
          *
          * @throws dev.strata.config.ConfigException when no site with origins is configured
          */
@@ -248,7 +257,8 @@ public final class ProxyNode implements AutoCloseable {
                     LimitsConfig.defaults(),
                     shield.upstream(),
                     Router.forShield(config),
-                    clock);
+                    clock,
+                    RequestFilters.OFF);
         }
 
         private static Spec of(
@@ -259,7 +269,8 @@ public final class ProxyNode implements AutoCloseable {
                 LimitsConfig limits,
                 UpstreamConfig upstream,
                 Router router,
-                Clock clock) {
+                Clock clock,
+                RequestFilters filters) {
             AdminConfig admin = config.admin();
             return new Spec(
                     role,
@@ -275,7 +286,9 @@ public final class ProxyNode implements AutoCloseable {
                     config.node().drainTimeout(),
                     config.node().ioThreads(),
                     config.accessLog(),
-                    config.serverTiming().enabled());
+                    config.serverTiming().enabled(),
+                    CompressionPolicy.off(),
+                    filters);
         }
 
         /** This spec with an admin listener on {@code address}. */
@@ -342,13 +355,14 @@ public final class ProxyNode implements AutoCloseable {
                     newIoThreads,
                     newAccessLog,
                     newServerTiming,
-                    newCompression);
+                    newCompression,
+                    filters);
         }
 
         /**
          * This spec with what a reload changes taken from {@code next}: limits, upstream settings, the
-         * drain timeout, compression, and {@code router}; the rest (what only a restart changes) as it
-         * is.
+         * drain timeout, compression, the WAF and rate limits (keeping the buckets when the rate
+         * limits stayed), and {@code router}; the rest (what only a restart changes) as it is.
          */
         Spec reloaded(Spec next, Router newRouter) {
             return new Spec(
@@ -366,7 +380,8 @@ public final class ProxyNode implements AutoCloseable {
                     ioThreads,
                     accessLog,
                     serverTiming,
-                    next.compression());
+                    next.compression(),
+                    next.filters().keeping(filters));
         }
 
         /** A node that follows no purge API. */
@@ -554,11 +569,17 @@ public final class ProxyNode implements AutoCloseable {
         if (follower != null && !edge) {
             lookup = new PurgeSeqGate(follower, PURGE_SEQ_WAIT, responses, lookup);
         }
+        HttpHandler admitted = lookup;
         if (edge) {
             lookup = new IdentityFillHandler(() -> settings.get().compression(), lookup);
+            // Always in an edge's chain, since a reload may turn them on; off, each costs a volatile read.
+            FilterStep step = new FilterStep(
+                    settings::filters, responses, new RefusalLog(spec.role() + " " + spec.name(), System::nanoTime));
+            admitted = new WafHandler(step, metrics.waf(), new RateLimitHandler(step, metrics.rateLimits(), lookup));
+            metrics.bindFilters(spec.filters());
         }
         HttpHandler chain = new NodeHealthHandler(
-                spec.name(), metrics.requests().recording(new AdmissionHandler(settings::limits, responses, lookup)));
+                spec.name(), metrics.requests().recording(new AdmissionHandler(settings::limits, responses, admitted)));
         DrainHandler drain = new DrainHandler(responses, chain);
         XnioWorker worker = worker(
                 spec.role() + "-" + spec.name(),
@@ -623,7 +644,7 @@ public final class ProxyNode implements AutoCloseable {
         Reloader reloader = source == null ? null : new Reloader(node, spec.role(), source);
         node.reloader = reloader;
         Readiness readiness = new Readiness(drain::isDraining, cache, follower, settings::pools);
-        NodeParts parts = new NodeParts(cache, collapser, settings::pools, follower, readiness);
+        NodeParts parts = new NodeParts(cache, collapser, settings::pools, follower, readiness, settings::filters);
         metrics.bind(parts);
         if (accessLog != null) {
             metrics.bindAccessLog(accessLog);
@@ -750,6 +771,7 @@ public final class ProxyNode implements AutoCloseable {
             }
         }
         metrics.bindUpstreams(router.pools());
+        metrics.bindFilters(settings.filters());
         client.reconfigure(next.upstream());
         if (!next.limits().equals(running.limits()) && !drain.isDraining()) { // a stopped listener has no options
             undertow.getListenerInfo().get(0).setServerOptions(serverOptions(next.limits()));

@@ -11,9 +11,8 @@ import java.util.Map;
 
 /**
  * Requests the node refused before they cost anything, by reason: {@code
- * strata.admission.rejections{reason}}. These are the node's only request filters today; a WAF and
- * rate limits are configured but not enforced yet (docs/configuration.md), so they count nothing
- * here. Undertow's own refusals of malformed HTTP and of header blocks past twice the limit happen
+ * strata.admission.rejections{reason}}. An edge's WAF and rate limits, the steps after admission,
+ * count their refusals apart ({@link WafMeters}, {@link RateLimitMeters}). Undertow's own refusals of malformed HTTP and of header blocks past twice the limit happen
  * before any handler runs and are not counted. Counting is a striped increment: fine on an I/O
  * thread. Thread-safe.
  */

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * Reloads a running node's configuration (SIGHUP, or {@code POST /reload} on the admin listener).
  * The whole configuration is read and validated first; one that is not valid is rejected with its
  * error and the running one stays. A valid one is applied at once for what a running node can change
- * — sites and their routes, origin pools and cache policies, the edge's shields and admission
- * limits, upstream settings, the drain timeout — by {@link ProxyNode#reconfigure}, which swaps them
+ * — sites and their routes, origin pools and cache policies, the edge's shields, admission
+ * limits, WAF and rate limits, upstream settings, the drain timeout — by {@link ProxyNode#reconfigure}, which swaps them
  * atomically: requests in flight finish with the route and settings they started with, open
  * connections and the cache's contents stay. What only a restart applies (the listen address, the
  * cache, the node's name and purge API, the admin listener) keeps the value the node started with,
@@ -51,7 +51,9 @@ final class Reloader {
                     "edge.shield-health-check",
                     "edge.shield-outlier-detection",
                     "edge.shield-slow-start",
-                    "edge.compression"));
+                    "edge.compression",
+                    "waf",
+                    "rate-limits"));
         }
         this.live = List.copyOf(reloadable);
         this.restart =

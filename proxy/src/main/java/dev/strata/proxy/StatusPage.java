@@ -10,6 +10,7 @@ import dev.strata.cache.store.DiskTier;
 import dev.strata.cache.store.MemoryTier;
 import dev.strata.cache.store.TierStats;
 import dev.strata.cache.store.UnavailableTier;
+import dev.strata.config.WafConfig;
 import dev.strata.purge.PurgeFollower;
 import dev.strata.upstream.HealthState;
 import dev.strata.upstream.Upstream;
@@ -38,7 +39,8 @@ import java.util.Objects;
  * /status} is one self-contained HTML document (no external assets) whose script fetches {@code
  * /status.json} every few seconds and renders it; {@code /status.json} is what the node knows about
  * itself now — role, name, version, uptime, readiness, requests and hit ratios, cache fill, upstream
- * hosts and their health, the purges applied last, an edge's compression, admission refusals.
+ * hosts and their health, the purges applied last, admission refusals, and on an edge its
+ * compression, the WAF's refusals by rule and the rate limits' rejections by limit.
  *
  * <p>The page writes every value as text ({@code textContent}), never as markup, so a name, a
  * reason or a purge target cannot inject anything; its Content-Security-Policy allows only its own
@@ -53,10 +55,6 @@ final class StatusPage {
     private static final HttpString REFERRER_POLICY = new HttpString("Referrer-Policy");
     /** The Prometheus text exposition format. */
     static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
-    /** What the page says about filters this version does not have. */
-    static final String NO_FILTERS = "No WAF rules or rate limits are configured on this node: this version enforces"
-            + " neither yet, so the admission limits above are its only request filters.";
 
     private static final Page PAGE = Page.load("status.html");
 
@@ -215,14 +213,48 @@ final class StatusPage {
                 .counts()
                 .forEach((reason, count) ->
                         rejections.addObject().put("reason", reason).put("count", count));
-        admission.put("wafRules", 0);
-        admission.put("rateLimits", 0);
-        admission.put("note", NO_FILTERS);
+        filters(root);
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("status JSON", e);
         }
+    }
+
+    /** An edge's WAF (refusals by rule) and rate limits (rejections by limit); a shield has neither. */
+    private void filters(ObjectNode root) {
+        RequestFilters filters = node.filters().get();
+        boolean edge = metrics.hasFilters();
+        WafConfig waf = filters.waf().config();
+        ObjectNode wafOut = root.putObject("waf")
+                .put("applies", edge)
+                .put("enabled", filters.waf().enabled())
+                .put("mode", waf.mode())
+                .put("anomalyThreshold", waf.anomalyThreshold())
+                .put("rules", filters.waf().ruleIds().size());
+        ArrayNode blocks = wafOut.putArray("blocks");
+        ObjectNode refused = wafOut.putObject("requests");
+        ArrayNode limits = root.putObject("rateLimits")
+                .put("applies", edge)
+                .put("enabled", filters.rateLimiter().enabled())
+                .putArray("limits");
+        if (!edge) {
+            return;
+        }
+        metrics.waf().requests().forEach(refused::put);
+        metrics.waf().blocks().forEach((action, byRule) -> byRule.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(count -> blocks.addObject()
+                        .put("rule", count.getKey())
+                        .put("action", action)
+                        .put("count", count.getValue())));
+        Map<String, Long> rejections = metrics.rateLimits().counts();
+        Map<String, Long> buckets = filters.rateLimiter().bucketCounts();
+        filters.rateLimiter().descriptions().forEach((name, description) -> limits.addObject()
+                .put("name", name)
+                .put("description", description)
+                .put("rejections", rejections.getOrDefault(name, 0L))
+                .put("buckets", buckets.getOrDefault(name, 0L)));
     }
 
     private static void memory(ObjectNode out, MemoryTier memory) {

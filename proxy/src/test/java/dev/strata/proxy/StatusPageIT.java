@@ -112,9 +112,12 @@ class StatusPageIT {
         assertThat(status.at("/purges/recent/0/seq").asLong()).isEqualTo(seq);
         assertThat(status.at("/purges/recent/0/targets/0").asText()).isEqualTo(HOSTILE_TAG);
         assertThat(status.at("/purges/lag").asLong()).isZero();
-        assertThat(status.at("/admission/note").asText()).contains("No WAF rules or rate limits");
         assertThat(status.at("/compression/responses/br").asLong()).isZero();
         assertThat(status.at("/compression/operations").asLong()).isZero();
+        assertThat(status.at("/waf/applies").asBoolean()).isTrue();
+        assertThat(status.at("/waf/enabled").asBoolean()).isFalse();
+        assertThat(status.at("/rateLimits/enabled").asBoolean()).isFalse();
+        assertThat(status.at("/rateLimits/limits")).isEmpty();
     }
 
     @Test
@@ -157,7 +160,8 @@ class StatusPageIT {
                     .as("no script ran")
                     .isTrue();
             assertThat(browser.text("#purge-state")).contains("applied " + seq + " of " + seq);
-            assertThat(browser.text("#filters-note")).startsWith("No WAF rules or rate limits are configured");
+            assertThat(browser.text("#waf-state")).isEqualTo("Off (waf.enabled is false).");
+            assertThat(browser.text("#rate-limit-state")).isEqualTo("Off (rate-limits.enabled is false).");
             assertThat(browser.text("#cache-memory")).contains("memory").contains(" of ");
             assertThat(browser.text("#compression")).isEqualTo("No compressible responses yet.");
             assertThat(browser.text("#error")).isEmpty();
@@ -175,5 +179,77 @@ class StatusPageIT {
             browser.screenshot(Path.of("target", "status-page.png"));
         }
         assertThat(Path.of("target", "status-page.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void wafRefusalsByRuleAndRateLimitRejectionsShowOnThePage() throws Exception {
+        ProxyNode filtered = new YamlEdge(nodes, dir.resolve("filtered"), origin.uri())
+                .start(
+                        """
+                waf:
+                  enabled: true
+                rate-limits:
+                  enabled: true
+                  requests-per-second: 0.001
+                  burst: 2
+                  rules:
+                    - name: search
+                      path-prefix: /search
+                      key: route
+                      requests-per-second: 0.001
+                      burst: 1
+                """);
+        assertThat(RawHttp.get(filtered, "127.0.0.1", "/p?q=%3Cscript%3E", "").status())
+                .isEqualTo(403);
+        assertThat(RawHttp.get(filtered, "127.0.0.1", "/a/%2e%2e/b", "").status())
+                .isEqualTo(403);
+        assertThat(RawHttp.get(filtered, "127.0.0.1", "/a/%2e%2e/c", "").status())
+                .isEqualTo(403);
+        assertThat(RawHttp.get(filtered, "127.0.0.1", "/search?q=1", "").status())
+                .isEqualTo(200);
+        assertThat(RawHttp.get(filtered, "127.0.0.1", "/search?q=2", "").status())
+                .isEqualTo(429);
+        assertThat(RawHttp.get(filtered, "127.0.0.1", "/a.css", "").status()).isEqualTo(200);
+        assertThat(RawHttp.get(filtered, "127.0.0.1", "/a.css", "").status()).isEqualTo(429);
+        URI admin = filtered.adminUri().orElseThrow();
+
+        JsonNode status = new ObjectMapper()
+                .readTree(http.send(
+                                HttpRequest.newBuilder(admin.resolve("/status.json"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
+        assertThat(status.at("/waf/enabled").asBoolean()).isTrue();
+        assertThat(status.at("/waf/mode").asText()).isEqualTo("block");
+        assertThat(status.at("/waf/requests/block").asLong()).isEqualTo(3);
+        assertThat(status.at("/waf/blocks/0/rule").asText()).isEqualTo("protocol.path-traversal");
+        assertThat(status.at("/waf/blocks/0/count").asLong()).isEqualTo(2);
+        assertThat(status.at("/waf/blocks").findValuesAsText("rule"))
+                .containsExactlyInAnyOrder("protocol.path-traversal", "xss.script-tag", "xss.html-tag");
+        assertThat(status.at("/rateLimits/limits").findValuesAsText("name")).containsExactly("default", "search");
+        assertThat(status.at("/rateLimits/limits/0/rejections").asLong()).isEqualTo(1);
+        assertThat(status.at("/rateLimits/limits/1/rejections").asLong()).isEqualTo(1);
+
+        try (HeadlessChromium browser =
+                HeadlessChromium.start(Files.createDirectories(dir.resolve("filtered-profile")))) {
+            browser.open(admin.resolve("/status"));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(browser.text("#node-name")).isEqualTo("ams"));
+            assertThat(browser.text("#waf-state"))
+                    .isEqualTo("Blocking: " + status.at("/waf/rules").asInt()
+                            + " rules, anomaly threshold 5; 3 requests refused, 0 detected.");
+            assertThat(browser.text("#waf-blocks tr[data-rule='protocol.path-traversal'] .count"))
+                    .isEqualTo("2");
+            assertThat(browser.text("#waf-blocks tr[data-rule='xss.script-tag'] .action"))
+                    .isEqualTo("block");
+            assertThat(browser.text("#rate-limits tr[data-limit='search'] .rejections"))
+                    .isEqualTo("1");
+            assertThat(browser.text("#rate-limits tr[data-limit='search'] .rate"))
+                    .isEqualTo("0.001 per second, bursts of 1, per route");
+            assertThat(browser.text("#rate-limits tr[data-limit='default'] .rejections"))
+                    .isEqualTo("1");
+            assertThat(browser.text("#rate-limit-state")).isEqualTo("2 limits.");
+            browser.screenshot(Path.of("target", "status-page-waf.png"));
+        }
     }
 }

@@ -92,6 +92,11 @@ final class TestOrigin implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /** Requests answered so far, every path together. */
+    int total() {
+        return counts.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
     URI uri() {
         int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         return URI.create("http://127.0.0.1:" + port);
