@@ -60,7 +60,10 @@ class LoadtestPurgeStormIT {
                 .as("seen applied on all five")
                 .isEqualTo(100);
         assertThat(report.path("unconfirmed").asLong()).isZero();
-        assertThat(report.path("errorCount").asLong()).isZero();
+        // A long poll that failed is sent again (and reported by cause); no purge may fail.
+        report.path("errors").fieldNames().forEachRemaining(kind -> assertThat(kind)
+                .as("errors other than a retried watch: " + report.path("errors"))
+                .startsWith("watch-"));
         assertThat(report.path("acceptRate").asDouble()).isPositive();
         for (String latency : List.of("propagation", "accept", "fromSend", "endToEnd")) {
             JsonNode summary = report.path(latency);

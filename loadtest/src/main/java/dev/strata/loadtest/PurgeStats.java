@@ -75,9 +75,13 @@ final class PurgeStats {
         observations.increment();
     }
 
-    /** A node-list request that failed: counted as an error of kind {@code watch}. */
-    void watchFailed() {
-        errors.computeIfAbsent("watch", k -> new LongAdder()).increment();
+    /**
+     * A node-list request that failed (and is sent again): counted as an error of kind {@code
+     * watch-CAUSE}, the failure's class, such as {@code watch-ConnectionClosedException}.
+     */
+    void watchFailed(Throwable cause) {
+        errors.computeIfAbsent("watch-" + cause.getClass().getSimpleName(), k -> new LongAdder())
+                .increment();
         errorTotal.increment();
     }
 

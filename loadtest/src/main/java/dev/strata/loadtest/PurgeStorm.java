@@ -239,7 +239,7 @@ public final class PurgeStorm {
             } catch (InterruptedException e) {
                 return;
             } catch (ExecutionException e) {
-                stats.watchFailed();
+                stats.watchFailed(e.getCause() == null ? e : e.getCause());
                 try {
                     ticker.awaitUntil(ticker.read() + RETRY_NANOS);
                 } catch (InterruptedException interrupted) {
