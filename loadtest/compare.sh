@@ -180,7 +180,7 @@ footprint() { # SERVER
 sample_peak() { # SERVER FILE: every second until killed, the largest footprint so far
   local peak=0 now
   while :; do
-    now=$(footprint "$1"); now=${now:-0}
+    now=$(footprint "$1" 2>/dev/null || true); now=${now:-0} # a scrape that failed counts as nothing
     if [ "$now" -gt "$peak" ]; then peak=$now; echo "$peak" >"$2"; fi
     sleep 1
   done
@@ -260,7 +260,7 @@ for server in $servers; do
   "${load_cpu[@]}" wrk -t2 -c64 -d"$DURATION" -s "$work/zipf.lua" "http://127.0.0.1:$port" >/dev/null # fill
   hit[$server]=$("${load_cpu[@]}" wrk -t2 -c64 -d"$DURATION" -s "$work/zipf.lua" "http://127.0.0.1:$port" \
     | awk '/^HITRATIO/ {print $2}')
-  kill "$sampler"; wait "$sampler" 2>/dev/null || true
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   peak[$server]=$(( $(cat "$work/peak") / 1048576 ))
   log "$server zipf hit ratio ${hit[$server]}%, held at most ${peak[$server]} MiB"
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
