@@ -247,14 +247,33 @@ public final class DiskTier implements CacheTier, TierStats {
                 .setCompactionOptionsFIFO(new CompactionOptionsFIFO().setMaxTableFilesSize(maxBytes));
     }
 
+    /** A read of the database; null for nothing found. */
+    @FunctionalInterface
+    private interface Read<T> {
+        @Nullable
+        T run() throws RocksDBException;
+    }
+
+    /**
+     * Runs {@code read} while the tier is open (null once closed); a RocksDB error is counted and
+     * reads as nothing found.
+     */
+    private <T> @Nullable T reading(Read<T> read) {
+        lifecycle.readLock().lock();
+        try {
+            return closed ? null : read.run();
+        } catch (RocksDBException e) {
+            countError("read", e);
+            return null;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     @Override
     public @Nullable StoredEntry lookup(CacheKey key) {
         byte[] keyBytes = key.toBytes();
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                return null;
-            }
+        return this.<StoredEntry>reading(() -> {
             // One MultiGet reads both column families from one consistent view, so a store landing
             // between the two reads can never look like a torn entry.
             List<byte[]> values = db.multiGetAsList(List.of(meta, body), List.of(keyBytes, keyBytes));
@@ -270,23 +289,14 @@ public final class DiskTier implements CacheTier, TierStats {
                 return counted(marker);
             }
             return counted(decodeResponse(key, keyBytes, metaBytes, values.get(1)));
-        } catch (RocksDBException e) {
-            countError("read", e);
-            return null;
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        });
     }
 
     @Override
     public @Nullable CachedResponse lookup(VaryKey key) {
         byte[] primaryBytes = key.primary().toBytes();
         byte[] keyBytes = key.toBytes();
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                return null;
-            }
+        return this.<CachedResponse>reading(() -> {
             // The marker is read in the same consistent view: a variant is reachable only through
             // a marker of its fields (one evicted by FIFO compaction leaves its variants unreachable).
             List<byte[]> values =
@@ -301,22 +311,13 @@ public final class DiskTier implements CacheTier, TierStats {
                 return counted(null);
             }
             return counted(decodeResponse(key, keyBytes, metaBytes, values.get(2)));
-        } catch (RocksDBException e) {
-            countError("read", e);
-            return null;
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        });
     }
 
     @Override
     public @Nullable EncodedBody lookup(EncodedKey key) {
         byte[] keyBytes = key.toBytes();
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                return null;
-            }
+        return this.<EncodedBody>reading(() -> {
             List<byte[]> values = db.multiGetAsList(List.of(meta, body), List.of(keyBytes, keyBytes));
             byte[] metaBytes = values.get(0);
             if (metaBytes == null) {
@@ -333,12 +334,7 @@ public final class DiskTier implements CacheTier, TierStats {
                 return counted(null);
             }
             return counted(new EncodedBody(decoded.coding(), decoded.sourceLength(), decoded.sourceCrc(), bodyBytes));
-        } catch (RocksDBException e) {
-            countError("read", e);
-            return null;
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        });
     }
 
     @Override
