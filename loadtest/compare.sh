@@ -2,17 +2,23 @@
 # Strata, nginx's proxy_cache and Varnish side by side on this machine: one origin, one load
 # generator (wrk), the same workloads and the same cache memory, every server on 127.0.0.1.
 #
-#   loadtest/compare.sh                 # the full run (about 8 minutes)
-#   DURATION=3s loadtest/compare.sh     # a quick one
+#   loadtest/compare.sh                         # the full run (about 14 minutes)
+#   DURATION=3s WARMUP=5s ROUNDS=1 loadtest/compare.sh   # a quick one
 #
 # Installs nginx, varnish and wrk from Debian when missing (apt-get; needs root). Pins the servers
-# to core 0 and wrk to core 1 when the machine has two cores or more. Every process it starts is
-# stopped by its PID on exit. Prints one table; RESULTS=FILE also writes it there.
+# to core 0 and wrk to core 1 when the machine has two cores or more. The hit cells run every
+# server at once and measure them in turn, ROUNDS times, after WARMUP per size and server; each
+# figure is the median of its rounds, so a disturbance of the machine moves one round of every
+# server rather than one server's only figure. Every process it starts is stopped by its PID on
+# exit. Prints one table; RESULTS=FILE also writes it there.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-DURATION="${DURATION:-10s}"
+DURATION="${DURATION:-5s}"
+WARMUP="${WARMUP:-20s}"
+ROUNDS="${ROUNDS:-3}"
+ZIPF_DURATION="${ZIPF_DURATION:-10s}" # each of the Zipf fill and the measured run
 SIZES="${SIZES:-1k 16k 256k}"
 CONNECTIONS="${CONNECTIONS:-64 256}"
 ZIPF_OBJECTS="${ZIPF_OBJECTS:-2000}"
@@ -35,9 +41,16 @@ fi
 jar="$root/dist/target/strata.jar"
 
 server_cpu=() load_cpu=()
+# wrk's threads: one per core it may use. Two threads pinned to one core take turns in scheduler
+# slices, and the responses of the one waiting are counted as the server's latency: against a
+# bare Undertow server at 1 KiB and 64 connections, four interleaved rounds measured a median p99
+# of 4.2 ms with -t2 on one core and 2.2 ms with -t1.
+wrk_threads="${WRK_THREADS:-2}"
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-  server_cpu=(taskset -c 0) load_cpu=(taskset -c 1)
+  server_cpu=(taskset -c 0) load_cpu=(taskset -c 1) wrk_threads="${WRK_THREADS:-1}"
 fi
+wrk_bin="$(command -v wrk)"
+wrk() { "${load_cpu[@]}" "$wrk_bin" -t"$wrk_threads" "$@"; }
 
 work="$(mktemp -d -t strata-compare.XXXXXX)"
 chmod 755 "$work" # nginx's and Varnish's workers drop root and must reach their files here
@@ -164,7 +177,10 @@ done = function(summary, latency, requests)
 end
 LUA
 run_wrk() { # URL CONNECTIONS
-  "${load_cpu[@]}" wrk -t2 -c"$2" -d"$DURATION" -s "$work/summary.lua" "$1" | awk '/^RESULT/ {print $2, $3}'
+  wrk -c"$2" -d"$DURATION" -s "$work/summary.lua" "$1" | awk '/^RESULT/ {print $2, $3}'
+}
+median() { # VALUES...: the middle one (the lower of the two middle ones for an even count)
+  printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
 }
 
 # The bytes a cache holds now: Strata's two tiers (its metrics), nginx's cache directory,
@@ -213,43 +229,55 @@ end
 LUA
 
 servers="strata nginx varnish"
-declare -A rps p99 hit storm bare peak
+declare -A rps p99 hit storm bare peak hit_port rps_rounds p99_rounds
 
-# --- 0. the ceiling: a bare Undertow server answering from one in-memory body -----------------------
+# --- 1. cache-hit throughput and p99, with the ceiling: a bare Undertow server answering from one
+# in-memory body. Every server runs at once on the server core; idle, they leave it to the one
+# measured. The JVMs compile their hot paths in the warm-up: a Strata edge's JIT compiler was still
+# taking 0.6 s of the shared core in the 5 s after a 6 s warm-up, and the first 5 s run after a 20 s
+# warm-up had a p99 of 5 ms where later runs had 1.3-2.2 ms. Each server gets WARMUP per size.
+start_origin
 "${server_cpu[@]}" java -jar "$jar" loadtest --serve-origin >"$work/bare.out" 2>"$work/bare.err" &
 pids+=($!)
 for _ in $(seq 1 120); do grep -q '^origin test ' "$work/bare.out" && break; sleep 0.5; done
 bare_url=$(awk '/^origin test / {print $3}' "$work/bare.out")
-for size in $SIZES; do
-  bytes=$(( ${size%k} * 1024 ))
-  "${load_cpu[@]}" wrk -t2 -c64 -d"$DURATION" "$bare_url/bare?size=$bytes" >/dev/null # warm-up
-  for c in $CONNECTIONS; do
-    read -r r p < <(run_wrk "$bare_url/bare?size=$bytes" "$c")
-    bare[$size,$c]=$r
-    log "bare undertow $size c=$c: $r req/s, p99 $p ms"
-  done
+for server in $servers; do
+  hit_port[$server]=$(free_port)
+  "start_$server" "${hit_port[$server]}" $((256 * 1048576))
 done
+hit_url() { # SERVER SIZE
+  if [ "$1" = bare ]; then echo "$bare_url/bare?size=$(( ${2%k} * 1024 ))"; else echo "http://127.0.0.1:${hit_port[$1]}/$2"; fi
+}
+for server in $servers; do
+  wait_for "$(hit_url "$server" 1k)"
+  for size in $SIZES; do curl -s -o /dev/null "$(hit_url "$server" "$size")"; done # fill
+done
+for size in $SIZES; do
+  for server in $servers bare; do wrk -c64 -d"$WARMUP" "$(hit_url "$server" "$size")" >/dev/null; done
+done
+for round in $(seq 1 "$ROUNDS"); do
+  for size in $SIZES; do for c in $CONNECTIONS; do for server in $servers bare; do
+    read -r r p < <(run_wrk "$(hit_url "$server" "$size")" "$c")
+    rps_rounds[$server,$size,$c]+=" $r" p99_rounds[$server,$size,$c]+=" $p"
+    log "round $round: $server $size c=$c: $r req/s, p99 $p ms"
+  done; done; done
+done
+for size in $SIZES; do for c in $CONNECTIONS; do
+  for server in $servers; do
+    # shellcheck disable=SC2086 # the rounds are space-separated numbers
+    rps[$server,$size,$c]=$(median ${rps_rounds[$server,$size,$c]})
+    # shellcheck disable=SC2086
+    p99[$server,$size,$c]=$(median ${p99_rounds[$server,$size,$c]})
+  done
+  # shellcheck disable=SC2086
+  bare[$size,$c]=$(median ${rps_rounds[bare,$size,$c]})
+done; done
 stop_all
 
-# --- 1. cache-hit throughput and p99 -------------------------------------------------------------
+# --- 2. Zipf hit ratio with 20% of the working set ---------------------------------------------
 start_origin
 for server in $servers; do
   port=$(free_port)
-  "start_$server" "$port" $((256 * 1048576))
-  wait_for "http://127.0.0.1:$port/1k"
-  for size in $SIZES; do
-    curl -s -o /dev/null "http://127.0.0.1:$port/$size" # fill
-    # Warm up (the JVM compiles its hot path), then measure.
-    "${load_cpu[@]}" wrk -t2 -c64 -d"$DURATION" "http://127.0.0.1:$port/$size" >/dev/null
-    for c in $CONNECTIONS; do
-      read -r r p < <(run_wrk "http://127.0.0.1:$port/$size" "$c")
-      rps[$server,$size,$c]=$r p99[$server,$size,$c]=$p
-      log "$server $size c=$c: $r req/s, p99 $p ms"
-    done
-  done
-  # --- 2. Zipf hit ratio with 20% of the working set ---
-  stop_server_pid=${pids[-1]}
-  kill "$stop_server_pid"; wait "$stop_server_pid" 2>/dev/null || true; unset 'pids[-1]'
   # Strata's disk tier would hold objects besides the memory tier's: it gets 1 MiB here, so
   # that every cache has the budget once (nginx: its directory; Varnish: malloc).
   "start_$server" "$port" "$cache_bytes" $((1024 * 1024))
@@ -257,9 +285,8 @@ for server in $servers; do
   echo 0 >"$work/peak"
   sample_peak "$server" "$work/peak" &
   sampler=$!
-  "${load_cpu[@]}" wrk -t2 -c64 -d"$DURATION" -s "$work/zipf.lua" "http://127.0.0.1:$port" >/dev/null # fill
-  hit[$server]=$("${load_cpu[@]}" wrk -t2 -c64 -d"$DURATION" -s "$work/zipf.lua" "http://127.0.0.1:$port" \
-    | awk '/^HITRATIO/ {print $2}')
+  wrk -c64 -d"$ZIPF_DURATION" -s "$work/zipf.lua" "http://127.0.0.1:$port" >/dev/null # fill
+  hit[$server]=$(wrk -c64 -d"$ZIPF_DURATION" -s "$work/zipf.lua" "http://127.0.0.1:$port" | awk '/^HITRATIO/ {print $2}')
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   peak[$server]=$(( $(cat "$work/peak") / 1048576 ))
   log "$server zipf hit ratio ${hit[$server]}%, held at most ${peak[$server]} MiB"
@@ -278,7 +305,7 @@ for server in $servers; do
 local i = 0
 request = function() i = i + 1; return wrk.format("GET", "/z/" .. (i % $STORM_URLS) .. "?storm=$server") end
 LUA
-  "${load_cpu[@]}" wrk -t2 -c256 -d2s -s "$work/storm.lua" "http://127.0.0.1:$port" >/dev/null
+  wrk -c256 -d2s -s "$work/storm.lua" "http://127.0.0.1:$port" >/dev/null
   # Origin requests per distinct URL the storm reached: 1.00 is one fetch per object.
   storm[$server]=$(grep -ao "GET /z/[0-9]*?storm=$server" "$work/origin.log" | sort | uniq -c \
     | awk '{requests += $1; urls += 1} END {printf "%d/%d", requests, urls}')
@@ -312,7 +339,8 @@ log "an exact LRU of $((cache_bytes / 1048576)) MiB: zipf hit ratio $lru_hit%"
 # --- the table -------------------------------------------------------------------------------------
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else '-')" "$1" "$2"; }
 {
-  echo "Strata vs nginx proxy_cache vs Varnish — $(date -u +%Y-%m-%d), $(nproc) cores, wrk ${DURATION} per cell"
+  echo "Strata vs nginx proxy_cache vs Varnish — $(date -u +%Y-%m-%d), $(nproc) cores, wrk -t$wrk_threads"
+  echo "(hit cells: the median of $ROUNDS rounds of ${DURATION}, the servers measured in turn after ${WARMUP} warm-ups)"
   printf '%-24s %12s %12s %12s %10s %10s\n' "hit throughput (req/s)" strata nginx varnish "S/nginx" "S/varnish"
   for size in $SIZES; do for c in $CONNECTIONS; do
     printf '%-24s %12s %12s %12s %10s %10s\n' "$size c=$c" "${rps[strata,$size,$c]}" "${rps[nginx,$size,$c]}" \
