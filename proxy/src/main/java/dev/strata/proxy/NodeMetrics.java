@@ -20,7 +20,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -57,7 +56,6 @@ final class NodeMetrics implements AutoCloseable {
     private final CompressionMeters compression;
     private final @Nullable WafMeters waf;
     private final @Nullable RateLimitMeters rateLimits;
-    private @Nullable JvmGcMetrics gc;
 
     /**
      * @param role {@code edge} or {@code shield}: the {@code role} tag
@@ -154,9 +152,7 @@ final class NodeMetrics implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        JvmGcMetrics gcMetrics = new JvmGcMetrics();
-        gcMetrics.bindTo(registry);
-        gc = gcMetrics;
+        JvmGcMeters.bindTo(registry);
     }
 
     private void bindMemory(MemoryTier memory) {
@@ -400,13 +396,9 @@ final class NodeMetrics implements AutoCloseable {
         return registry.scrape();
     }
 
-    /** Releases the JVM listeners (garbage collection notifications) and the registry. */
+    /** Releases the registry. */
     @Override
     public void close() {
-        JvmGcMetrics gcMetrics = gc;
-        if (gcMetrics != null) {
-            gcMetrics.close();
-        }
         registry.close();
     }
 }
