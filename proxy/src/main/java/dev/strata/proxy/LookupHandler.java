@@ -111,11 +111,12 @@ final class LookupHandler implements HttpHandler {
             return;
         }
         RequestDirectives directives = Requests.directives(exchange, route.policy());
-        LookupResult result = decide(route, directives, cache.lookupMemory(key, Requests.fillFields(exchange)));
+        long now = clock.millis();
+        LookupResult result = decide(route, directives, cache.lookupMemory(key, Requests.fillFields(exchange)), now);
         if (result instanceof LookupResult.Miss) {
             exchange.dispatch(task -> executeOrReject(exchange, key, task), this);
         } else {
-            act(exchange, route, key, directives, result);
+            act(exchange, route, key, directives, result, now);
         }
     }
 
@@ -131,24 +132,25 @@ final class LookupHandler implements HttpHandler {
     private void lookupDisk(HttpServerExchange exchange, CacheKey key) throws Exception {
         Route route = exchange.getAttachment(ProxyKeys.ROUTE);
         RequestDirectives directives = Requests.directives(exchange, route.policy());
-        act(
-                exchange,
-                route,
-                key,
-                directives,
-                decide(route, directives, cache.lookupDisk(key, Requests.fillFields(exchange))));
-    }
-
-    private LookupResult decide(Route route, RequestDirectives directives, @Nullable CachedResponse stored) {
-        return LookupResult.decide(
-                stored, directives, clock.millis(), route.policy().maxStale());
-    }
-
-    /** Serves a hit or a permitted stale entry, or hands the request to the fetch. */
-    private void act(
-            HttpServerExchange exchange, Route route, CacheKey key, RequestDirectives directives, LookupResult result)
-            throws Exception {
+        CachedResponse stored = cache.lookupDisk(key, Requests.fillFields(exchange));
         long now = clock.millis();
+        act(exchange, route, key, directives, decide(route, directives, stored, now), now);
+    }
+
+    private static LookupResult decide(
+            Route route, RequestDirectives directives, @Nullable CachedResponse stored, long now) {
+        return LookupResult.decide(stored, directives, now, route.policy().maxStale());
+    }
+
+    /** Serves a hit or a permitted stale entry, or hands the request to the fetch; {@code now} as decided. */
+    private void act(
+            HttpServerExchange exchange,
+            Route route,
+            CacheKey key,
+            RequestDirectives directives,
+            LookupResult result,
+            long now)
+            throws Exception {
         if (result instanceof LookupResult.Hit hit) {
             // A request that waited for another's fetch was forwarded, collapsed (RFC 9211 §2.6).
             Duration ttl = hit.response().ttl(now);

@@ -2,6 +2,7 @@ package dev.strata.proxy;
 
 import dev.strata.cache.store.HeaderList;
 import io.undertow.util.HttpString;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,21 +26,21 @@ final class RequestIds {
     /** The longest id accepted. */
     static final int MAX_LENGTH = 128;
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private RequestIds() {}
 
     /** A new random id of 32 lowercase hex digits. */
     static String generate() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        char[] id = new char[32];
+        byte[] id = new byte[32]; // Latin-1, as the String keeps it: no char[] to compress
         long high = random.nextLong();
         long low = random.nextLong();
         for (int i = 0; i < 16; i++) {
             id[i] = HEX[(int) (high >>> (60 - 4 * i)) & 0xf];
             id[16 + i] = HEX[(int) (low >>> (60 - 4 * i)) & 0xf];
         }
-        return new String(id);
+        return new String(id, StandardCharsets.ISO_8859_1);
     }
 
     /** Whether {@code id} may be kept as it is (see the class comment). */

@@ -57,6 +57,8 @@ final class Responses {
     private final String hitPrefix;
     private final Rejections rejections;
     private final @Nullable Compression compression;
+    /** The last hit member made, on any thread: immutable, so a stale one is still right for its ttl. */
+    private volatile HitMember lastHit = new HitMember(Long.MIN_VALUE, "");
 
     /** A node that never compresses (a shield). */
     Responses(String nodeName, boolean clientFacing, Rejections rejections) {
@@ -459,8 +461,19 @@ final class Responses {
 
     /** This node's {@code Cache-Status} member for a plain hit with {@code remaining} freshness. */
     String hitMember(Duration remaining) {
-        return hitPrefix + CacheStatusField.ttlSeconds(remaining);
+        long ttl = CacheStatusField.ttlSeconds(remaining);
+        // Hits on the hot objects within one second mostly share a ttl: keep the last member made.
+        HitMember last = lastHit;
+        if (last.ttl() == ttl) {
+            return last.member();
+        }
+        String member = hitPrefix + ttl;
+        lastHit = new HitMember(ttl, member);
+        return member;
     }
+
+    /** A hit's {@code Cache-Status} member for a ttl. */
+    private record HitMember(long ttl, String member) {}
 
     /**
      * Answers from a stored response, honouring the client's own conditional fields (RFC 9110

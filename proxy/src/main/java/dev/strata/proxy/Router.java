@@ -39,6 +39,8 @@ public final class Router {
     private final List<UpstreamPool> pools;
     /** What each pool was built from, so that {@link #keeping} can tell which pools a reload left alone. */
     private final Map<UpstreamPool, PoolSpec> specs;
+    /** The last {@link #select}ion, on any thread: immutable, so a stale one is still right. */
+    private volatile @Nullable Selected lastSelected;
 
     /** The settings a pool is built from; equal settings, equal pool. */
     private record PoolSpec(
@@ -227,14 +229,26 @@ public final class Router {
 
     /** The route for a {@code Host} value (a port is ignored), or null when no site matches. */
     public @Nullable Route select(String hostHeader) {
+        // An edge sees few Host values, mostly the same one many times over: the last one's route
+        // saves lower-casing, cutting and matching it (and the strings that makes) per request.
+        Selected last = lastSelected;
+        if (last != null && last.hostHeader().equals(hostHeader)) {
+            return last.route();
+        }
         String host = stripPort(hostHeader).toLowerCase(Locale.ROOT);
+        Route selected = fallback;
         for (int i = 0; i < sites.size(); i++) {
             if (sites.get(i).matches(host)) {
-                return routes.get(i);
+                selected = routes.get(i);
+                break;
             }
         }
-        return fallback;
+        lastSelected = new Selected(hostHeader, selected);
+        return selected;
     }
+
+    /** The route the last {@link #select} chose, for its {@code Host} value as given. */
+    private record Selected(String hostHeader, @Nullable Route route) {}
 
     private static String stripPort(String hostHeader) {
         if (hostHeader.startsWith("[")) {

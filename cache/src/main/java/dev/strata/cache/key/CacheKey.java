@@ -66,6 +66,24 @@ public record CacheKey(String scheme, String host, String path, String query) {
     }
 
     static String normalizeHost(String hostHeader) {
+        // Requests carry few Host values, mostly the same one many times over: the last one's
+        // normalized form saves the strings normalizing it would make per request.
+        NormalizedHost last = lastHost;
+        if (last.hostHeader().equals(hostHeader)) {
+            return last.host();
+        }
+        String host = normalize(hostHeader);
+        lastHost = new NormalizedHost(hostHeader, host);
+        return host;
+    }
+
+    /** A {@code Host} value and its normalized form. */
+    private record NormalizedHost(String hostHeader, String host) {}
+
+    /** The last host normalized, on any thread: immutable, so a stale one is still right. */
+    private static volatile NormalizedHost lastHost = new NormalizedHost("", "");
+
+    private static String normalize(String hostHeader) {
         String host = hostHeader.trim().toLowerCase(Locale.ROOT);
         int portColon = host.startsWith("[") ? host.indexOf(':', host.indexOf(']')) : host.indexOf(':');
         if (portColon >= 0) {

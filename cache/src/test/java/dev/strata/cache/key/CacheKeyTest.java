@@ -54,6 +54,18 @@ class CacheKeyTest {
     }
 
     @Test
+    void eachHostValueNormalizesAloneWhateverCameBefore() {
+        // Repeated and alternating values: the remembered last normalization must never leak.
+        for (int i = 0; i < 3; i++) {
+            assertThat(key("http", "Example.com:80", "/", "").host()).isEqualTo("example.com");
+            assertThat(key("http", "Example.com:80", "/", "").host()).isEqualTo("example.com");
+            assertThat(key("http", "other.example.", "/", "").host()).isEqualTo("other.example");
+            assertThat(key("http", "[::1]:8080", "/", "").host()).isEqualTo("[::1]");
+            assertThat(key("http", "[::1]:8080", "/", "").host()).isEqualTo("[::1]");
+        }
+    }
+
+    @Test
     void queryIsSortedWhenThePolicySaysSo() {
         assertThat(CacheKey.from("http", "h", "/", "b=2&a=1&c=3", SORTED).query())
                 .isEqualTo("a=1&b=2&c=3");

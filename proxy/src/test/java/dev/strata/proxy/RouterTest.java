@@ -1,0 +1,38 @@
+package dev.strata.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.config.CachePolicyConfig;
+import dev.strata.config.SiteConfig;
+import dev.strata.config.StrataConfig;
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+    private static final List<URI> ORIGIN = List.of(URI.create("http://127.0.0.1:9"));
+
+    private static String siteOf(Router router, String hostHeader) {
+        Route route = router.select(hostHeader);
+        return route == null ? "none" : route.site();
+    }
+
+    @Test
+    void everyHostValueGetsItsOwnSiteWhateverWasSelectedBefore() {
+        Router router = Router.forShield(StrataConfig.defaults()
+                .withSites(List.of(
+                        new SiteConfig("images", List.of("img.example"), ORIGIN, CachePolicyConfig.defaults()),
+                        new SiteConfig("www", List.of("*.example"), ORIGIN, CachePolicyConfig.defaults()))));
+
+        // Repeated and alternating values: the remembered last selection must never leak.
+        for (int i = 0; i < 3; i++) {
+            assertThat(siteOf(router, "img.example")).isEqualTo("images");
+            assertThat(siteOf(router, "img.example")).isEqualTo("images");
+            assertThat(siteOf(router, "IMG.example:8080")).isEqualTo("images");
+            assertThat(siteOf(router, "www.example")).isEqualTo("www");
+            assertThat(siteOf(router, "other.test")).isEqualTo("none");
+            assertThat(siteOf(router, "other.test")).isEqualTo("none");
+            assertThat(siteOf(router, "[::1]:80")).isEqualTo("none");
+        }
+    }
+}
