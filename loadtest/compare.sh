@@ -9,8 +9,9 @@
 # to core 0 and wrk to core 1 when the machine has two cores or more. The hit cells run every
 # server at once and measure them in turn, ROUNDS times, after WARMUP per size and server; each
 # figure is the median of its rounds, so a disturbance of the machine moves one round of every
-# server rather than one server's only figure. Every process it starts is stopped by its PID on
-# exit. Prints one table; RESULTS=FILE also writes it there.
+# server rather than one server's only figure. Two bare Undertow servers are the ceiling: one with
+# its own short head, one sending the head of a Strata hit. Every process it starts is stopped by
+# its PID on exit. Prints one table; RESULTS=FILE also writes it there.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -229,34 +230,51 @@ end
 LUA
 
 servers="strata nginx varnish"
-declare -A rps p99 hit storm bare peak hit_port rps_rounds p99_rounds
+declare -A rps p99 hit storm bare bare_head peak hit_port rps_rounds p99_rounds
 
 # --- 1. cache-hit throughput and p99, with the ceiling: a bare Undertow server answering from one
 # in-memory body. Every server runs at once on the server core; idle, they leave it to the one
 # measured. The JVMs compile their hot paths in the warm-up: a Strata edge's JIT compiler was still
 # taking 0.6 s of the shared core in the 5 s after a 6 s warm-up, and the first 5 s run after a 20 s
 # warm-up had a p99 of 5 ms where later runs had 1.3-2.2 ms. Each server gets WARMUP per size.
+# Two ceilings: "bare" sends Cache-Control and Content-Type; "bare-head" sends the head of a Strata
+# 1 KiB hit, field for field (the origin's validators, X-Request-Id, Cache-Status, Age, ...), so it
+# costs what Undertow alone costs for the response Strata sends.
+start_bare() { # NAME [--head FILE]: its base URL into bare_started
+  "${server_cpu[@]}" java -jar "$jar" loadtest --serve-origin "${@:2}" >"$work/$1.out" 2>"$work/$1.err" &
+  pids+=($!)
+  for _ in $(seq 1 120); do grep -q '^origin test ' "$work/$1.out" && break; sleep 0.5; done
+  bare_started=$(awk '/^origin test / {print $3}' "$work/$1.out")
+  [ -n "$bare_started" ] || { log "the $1 server did not start"; tail -n 5 "$work/$1.err" >&2; exit 1; }
+}
 start_origin
-"${server_cpu[@]}" java -jar "$jar" loadtest --serve-origin >"$work/bare.out" 2>"$work/bare.err" &
-pids+=($!)
-for _ in $(seq 1 120); do grep -q '^origin test ' "$work/bare.out" && break; sleep 0.5; done
-bare_url=$(awk '/^origin test / {print $3}' "$work/bare.out")
+start_bare bare
+bare_url=$bare_started
 for server in $servers; do
   hit_port[$server]=$(free_port)
   "start_$server" "${hit_port[$server]}" $((256 * 1048576))
 done
 hit_url() { # SERVER SIZE
-  if [ "$1" = bare ]; then echo "$bare_url/bare?size=$(( ${2%k} * 1024 ))"; else echo "http://127.0.0.1:${hit_port[$1]}/$2"; fi
+  case "$1" in
+    bare) echo "$bare_url/bare?size=$(( ${2%k} * 1024 ))" ;;
+    bare-head) echo "$bare_head_url/bare?size=$(( ${2%k} * 1024 ))" ;;
+    *) echo "http://127.0.0.1:${hit_port[$1]}/$2" ;;
+  esac
 }
 for server in $servers; do
   wait_for "$(hit_url "$server" 1k)"
   for size in $SIZES; do curl -s -o /dev/null "$(hit_url "$server" "$size")"; done # fill
 done
+curl -s -D "$work/hit.head" -o /dev/null "$(hit_url strata 1k)"
+grep -q '^X-Cache: HIT' "$work/hit.head" || { log "no Strata hit to copy the head of"; exit 1; }
+start_bare bare-head --head "$work/hit.head"
+bare_head_url=$bare_started
+ceilings="bare bare-head"
 for size in $SIZES; do
-  for server in $servers bare; do wrk -c64 -d"$WARMUP" "$(hit_url "$server" "$size")" >/dev/null; done
+  for server in $servers $ceilings; do wrk -c64 -d"$WARMUP" "$(hit_url "$server" "$size")" >/dev/null; done
 done
 for round in $(seq 1 "$ROUNDS"); do
-  for size in $SIZES; do for c in $CONNECTIONS; do for server in $servers bare; do
+  for size in $SIZES; do for c in $CONNECTIONS; do for server in $servers $ceilings; do
     read -r r p < <(run_wrk "$(hit_url "$server" "$size")" "$c")
     rps_rounds[$server,$size,$c]+=" $r" p99_rounds[$server,$size,$c]+=" $p"
     log "round $round: $server $size c=$c: $r req/s, p99 $p ms"
@@ -271,6 +289,8 @@ for size in $SIZES; do for c in $CONNECTIONS; do
   done
   # shellcheck disable=SC2086
   bare[$size,$c]=$(median ${rps_rounds[bare,$size,$c]})
+  # shellcheck disable=SC2086
+  bare_head[$size,$c]=$(median ${rps_rounds[bare-head,$size,$c]})
 done; done
 stop_all
 
@@ -347,11 +367,14 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
       "${rps[varnish,$size,$c]}" "$(ratio "${rps[strata,$size,$c]}" "${rps[nginx,$size,$c]}")" \
       "$(ratio "${rps[strata,$size,$c]}" "${rps[varnish,$size,$c]}")"
   done; done
-  printf '%-24s %12s %12s %10s\n' "ceiling (req/s)" strata "bare" "S/bare"
+  printf '%-24s %12s %12s %10s %12s %10s\n' "ceiling (req/s)" strata "bare" "S/bare" "bare-head" "S/b-head"
   for size in $SIZES; do for c in $CONNECTIONS; do
-    printf '%-24s %12s %12s %10s\n' "$size c=$c" "${rps[strata,$size,$c]}" "${bare[$size,$c]}" \
-      "$(ratio "${rps[strata,$size,$c]}" "${bare[$size,$c]}")"
+    printf '%-24s %12s %12s %10s %12s %10s\n' "$size c=$c" "${rps[strata,$size,$c]}" "${bare[$size,$c]}" \
+      "$(ratio "${rps[strata,$size,$c]}" "${bare[$size,$c]}")" "${bare_head[$size,$c]}" \
+      "$(ratio "${rps[strata,$size,$c]}" "${bare_head[$size,$c]}")"
   done; done
+  echo "(bare: a bare Undertow server's own 2-field head; bare-head: the same server sending the head of a"
+  echo " Strata 1 KiB hit, $(grep -c ':' "$work/hit.head") fields as curl saw them, at every size)"
   printf '%-24s %12s %12s %12s %10s %10s\n' "hit p99 (ms)" strata nginx varnish "S/nginx" "S/varnish"
   for size in $SIZES; do for c in $CONNECTIONS; do
     printf '%-24s %12s %12s %12s %10s %10s\n' "$size c=$c" "${p99[strata,$size,$c]}" "${p99[nginx,$size,$c]}" \

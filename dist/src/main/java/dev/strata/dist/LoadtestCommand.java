@@ -3,6 +3,7 @@ package dev.strata.dist;
 import dev.strata.config.Durations;
 import dev.strata.edge.EdgeServer;
 import dev.strata.loadtest.ColdStormWorkload;
+import dev.strata.loadtest.FixedHead;
 import dev.strata.loadtest.HotWorkload;
 import dev.strata.loadtest.HttpTransport;
 import dev.strata.loadtest.LoadPlan;
@@ -264,14 +265,29 @@ final class LoadtestCommand implements Callable<Integer> {
                     + " ceiling loadtest/compare.sh measures Strata against.")
     boolean serveOrigin;
 
+    @Option(
+            names = "--head",
+            paramLabel = "FILE",
+            description = "With --serve-origin: send these header fields, one 'Name: value' per line as curl -sI"
+                    + " prints them, instead of Cache-Control and Content-Type (compare.sh's ceiling with"
+                    + " the head of a Strata hit).")
+    @Nullable
+    Path head;
+
     @Override
     public Integer call() throws Exception {
         if (serveOrigin) {
             UntilStopped until = UntilStopped.install();
-            TestOrigin server = until.starting(() -> TestOrigin.start(originMode()));
+            OriginMode mode = originMode();
+            FixedHead fields = head == null ? null : FixedHead.read(head);
+            TestOrigin server =
+                    until.starting(() -> fields == null ? TestOrigin.start(mode) : TestOrigin.start(mode, fields));
             Terminal.out().println("origin test " + server.uri());
             Terminal.out().flush();
             return until.run(server);
+        }
+        if (head != null) {
+            throw bad("--head needs --serve-origin");
         }
         Duration runFor = duration("--duration", duration);
         Duration perRequest = duration("--timeout", timeout);
