@@ -110,8 +110,16 @@ public record SiteConfig(
         return matchesHost(hosts, host);
     }
 
-    /** Whether one of {@code hosts} (exact, {@code *.domain} or {@code *}) matches {@code host}. */
-    static boolean matchesHost(List<String> hosts, String host) {
+    /**
+     * Whether one of {@code hosts} (exact, {@code *.domain} or {@code *}) matches {@code host}, a
+     * request's host name without its port. One trailing dot is ignored: {@code img.example.} is the
+     * absolute form of {@code img.example} (the cache key drops it too), and a limit or a route that
+     * missed it could be evaded by adding one.
+     */
+    static boolean matchesHost(List<String> hosts, String requestHost) {
+        String host = requestHost.length() > 1 && requestHost.endsWith(".")
+                ? requestHost.substring(0, requestHost.length() - 1)
+                : requestHost;
         for (String pattern : hosts) {
             if (pattern.equals("*")
                     || pattern.equalsIgnoreCase(host)

@@ -97,6 +97,11 @@ class WafAndRateLimitConfigTest {
                 .isFalse();
         assertThat(limits.rules().get(0).matches("www.example.com", "/v1/orders"))
                 .isFalse();
+        // The absolute form of the name is the same host: a trailing dot must not evade the limit.
+        assertThat(limits.rules().get(0).matches("api.example.com.", "/v1/orders"))
+                .isTrue();
+        assertThat(limits.rules().get(0).matches("api.example.com..", "/v1/orders"))
+                .isFalse();
     }
 
     @Test

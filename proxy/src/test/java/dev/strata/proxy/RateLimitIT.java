@@ -122,12 +122,19 @@ class RateLimitIT {
                 .as("one bucket for the route, shared by every client")
                 .isEqualTo(1);
         assertThat(passed(edge, "127.0.0.3", "/search?q=3", "", 1)).isZero();
+        assertThat(RawHttp.send(
+                                edge,
+                                "127.0.0.4",
+                                "GET /search?q=4 HTTP/1.1\r\nHost: www.example.com.\r\nConnection: close\r\n\r\n")
+                        .status())
+                .as("the absolute form of the host is the same host: its trailing dot evades nothing")
+                .isEqualTo(429);
         assertThat(passed(edge, "127.0.0.3", "/a.css", "", 1))
                 .as("other paths are not the route's")
                 .isEqualTo(1);
 
         assertThat(rejections(edge, "api-keys")).isEqualTo(4);
-        assertThat(rejections(edge, "search")).isEqualTo(2);
+        assertThat(rejections(edge, "search")).isEqualTo(3);
         assertThat(rejections(edge, "default")).isZero();
     }
 

@@ -35,4 +35,18 @@ class RouterTest {
             assertThat(siteOf(router, "[::1]:80")).isEqualTo("none");
         }
     }
+
+    @Test
+    void aTrailingDotIsIgnoredAsTheCacheKeyIgnoresIt() {
+        Router router = Router.forShield(StrataConfig.defaults()
+                .withSites(List.of(
+                        new SiteConfig("images", List.of("img.example"), ORIGIN, CachePolicyConfig.defaults()),
+                        new SiteConfig("www", List.of("*.example"), ORIGIN, CachePolicyConfig.defaults()))));
+
+        assertThat(siteOf(router, "img.example.")).isEqualTo("images");
+        assertThat(siteOf(router, "IMG.example.:8080")).isEqualTo("images");
+        assertThat(siteOf(router, "www.example.")).isEqualTo("www");
+        assertThat(siteOf(router, "img.example..")).isEqualTo("none");
+        assertThat(siteOf(router, ".")).isEqualTo("none");
+    }
 }
