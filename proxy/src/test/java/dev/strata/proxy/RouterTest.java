@@ -12,41 +12,37 @@ import org.junit.jupiter.api.Test;
 class RouterTest {
     private static final List<URI> ORIGIN = List.of(URI.create("http://127.0.0.1:9"));
 
-    private static String siteOf(Router router, String hostHeader) {
+    /** Two sites: images for one name, www for every other name under example. */
+    private final Router router = Router.forShield(StrataConfig.defaults()
+            .withSites(List.of(
+                    new SiteConfig("images", List.of("img.example"), ORIGIN, CachePolicyConfig.defaults()),
+                    new SiteConfig("www", List.of("*.example"), ORIGIN, CachePolicyConfig.defaults()))));
+
+    private String siteOf(String hostHeader) {
         Route route = router.select(hostHeader);
         return route == null ? "none" : route.site();
     }
 
     @Test
     void everyHostValueGetsItsOwnSiteWhateverWasSelectedBefore() {
-        Router router = Router.forShield(StrataConfig.defaults()
-                .withSites(List.of(
-                        new SiteConfig("images", List.of("img.example"), ORIGIN, CachePolicyConfig.defaults()),
-                        new SiteConfig("www", List.of("*.example"), ORIGIN, CachePolicyConfig.defaults()))));
-
         // Repeated and alternating values: the remembered last selection must never leak.
         for (int i = 0; i < 3; i++) {
-            assertThat(siteOf(router, "img.example")).isEqualTo("images");
-            assertThat(siteOf(router, "img.example")).isEqualTo("images");
-            assertThat(siteOf(router, "IMG.example:8080")).isEqualTo("images");
-            assertThat(siteOf(router, "www.example")).isEqualTo("www");
-            assertThat(siteOf(router, "other.test")).isEqualTo("none");
-            assertThat(siteOf(router, "other.test")).isEqualTo("none");
-            assertThat(siteOf(router, "[::1]:80")).isEqualTo("none");
+            assertThat(siteOf("img.example")).isEqualTo("images");
+            assertThat(siteOf("img.example")).isEqualTo("images");
+            assertThat(siteOf("IMG.example:8080")).isEqualTo("images");
+            assertThat(siteOf("www.example")).isEqualTo("www");
+            assertThat(siteOf("other.test")).isEqualTo("none");
+            assertThat(siteOf("other.test")).isEqualTo("none");
+            assertThat(siteOf("[::1]:80")).isEqualTo("none");
         }
     }
 
     @Test
     void aTrailingDotIsIgnoredAsTheCacheKeyIgnoresIt() {
-        Router router = Router.forShield(StrataConfig.defaults()
-                .withSites(List.of(
-                        new SiteConfig("images", List.of("img.example"), ORIGIN, CachePolicyConfig.defaults()),
-                        new SiteConfig("www", List.of("*.example"), ORIGIN, CachePolicyConfig.defaults()))));
-
-        assertThat(siteOf(router, "img.example.")).isEqualTo("images");
-        assertThat(siteOf(router, "IMG.example.:8080")).isEqualTo("images");
-        assertThat(siteOf(router, "www.example.")).isEqualTo("www");
-        assertThat(siteOf(router, "img.example..")).isEqualTo("none");
-        assertThat(siteOf(router, ".")).isEqualTo("none");
+        assertThat(siteOf("img.example.")).isEqualTo("images");
+        assertThat(siteOf("IMG.example.:8080")).isEqualTo("images");
+        assertThat(siteOf("www.example.")).isEqualTo("www");
+        assertThat(siteOf("img.example..")).isEqualTo("none");
+        assertThat(siteOf(".")).isEqualTo("none");
     }
 }
