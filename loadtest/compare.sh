@@ -2,22 +2,23 @@
 # Strata, nginx's proxy_cache and Varnish side by side on this machine: one origin, one load
 # generator (wrk), the same workloads and the same cache memory, every server on 127.0.0.1.
 #
-#   loadtest/compare.sh                         # the full run (about 14 minutes)
-#   DURATION=3s WARMUP=5s ROUNDS=1 loadtest/compare.sh   # a quick one
+#   loadtest/compare.sh                         # the full run (about 16 minutes)
+#   DURATION=3s WARMUP=3s WARMUP_RUNS=1 ROUNDS=1 loadtest/compare.sh   # a quick one
 #
 # Installs nginx, varnish and wrk from Debian when missing (apt-get; needs root). Pins the servers
 # to core 0 and wrk to core 1 when the machine has two cores or more. The hit cells run every
-# server at once and measure them in turn, ROUNDS times, after WARMUP per size and server; each
-# figure is the median of its rounds, so a disturbance of the machine moves one round of every
-# server rather than one server's only figure. Two bare Undertow servers are the ceiling: one with
-# its own short head, one sending the head of a Strata hit. Every process it starts is stopped by
-# its PID on exit. Prints one table; RESULTS=FILE also writes it there.
+# server at once and measure them in turn, ROUNDS times, after WARMUP_RUNS warm-up runs of WARMUP
+# per size and server; each figure is the median of its rounds, so a disturbance of the machine
+# moves one round of every server rather than one server's only figure. Two bare Undertow servers
+# are the ceiling: one with its own short head, one sending the head of a Strata hit. Every process
+# it starts is stopped by its PID on exit. Prints one table; RESULTS=FILE also writes it there.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 DURATION="${DURATION:-5s}"
-WARMUP="${WARMUP:-20s}"
+WARMUP="${WARMUP:-5s}"
+WARMUP_RUNS="${WARMUP_RUNS:-4}"
 ROUNDS="${ROUNDS:-3}"
 ZIPF_DURATION="${ZIPF_DURATION:-10s}" # each of the Zipf fill and the measured run
 SIZES="${SIZES:-1k 16k 256k}"
@@ -236,7 +237,10 @@ declare -A rps p99 hit storm bare bare_head peak hit_port rps_rounds p99_rounds
 # in-memory body. Every server runs at once on the server core; idle, they leave it to the one
 # measured. The JVMs compile their hot paths in the warm-up: a Strata edge's JIT compiler was still
 # taking 0.6 s of the shared core in the 5 s after a 6 s warm-up, and the first 5 s run after a 20 s
-# warm-up had a p99 of 5 ms where later runs had 1.3-2.2 ms. Each server gets WARMUP per size.
+# warm-up had a p99 of 5 ms where later runs had 1.3-2.2 ms. Closing a run's connections makes the
+# JIT drop and recompile part of a Strata edge's hot read path, so the warm-up is several short
+# runs, the servers in turn (WARMUP_RUNS of WARMUP per size and server): each JVM sees its
+# connections close several times before the first measured round.
 # Two ceilings: "bare" sends Cache-Control and Content-Type; "bare-head" sends the head of a Strata
 # 1 KiB hit, field for field (the origin's validators, X-Request-Id, Cache-Status, Age, ...), so it
 # costs what Undertow alone costs for the response Strata sends.
@@ -271,7 +275,9 @@ start_bare bare-head --head "$work/hit.head"
 bare_head_url=$bare_started
 ceilings="bare bare-head"
 for size in $SIZES; do
-  for server in $servers $ceilings; do wrk -c64 -d"$WARMUP" "$(hit_url "$server" "$size")" >/dev/null; done
+  for _ in $(seq 1 "$WARMUP_RUNS"); do
+    for server in $servers $ceilings; do wrk -c64 -d"$WARMUP" "$(hit_url "$server" "$size")" >/dev/null; done
+  done
 done
 for round in $(seq 1 "$ROUNDS"); do
   for size in $SIZES; do for c in $CONNECTIONS; do for server in $servers $ceilings; do
@@ -360,7 +366,7 @@ log "an exact LRU of $((cache_bytes / 1048576)) MiB: zipf hit ratio $lru_hit%"
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else '-')" "$1" "$2"; }
 {
   echo "Strata vs nginx proxy_cache vs Varnish — $(date -u +%Y-%m-%d), $(nproc) cores, wrk -t$wrk_threads"
-  echo "(hit cells: the median of $ROUNDS rounds of ${DURATION}, the servers measured in turn after ${WARMUP} warm-ups)"
+  echo "(hit cells: the median of $ROUNDS rounds of ${DURATION}, the servers measured in turn after $WARMUP_RUNS warm-up runs of ${WARMUP})"
   printf '%-24s %12s %12s %12s %10s %10s\n' "hit throughput (req/s)" strata nginx varnish "S/nginx" "S/varnish"
   for size in $SIZES; do for c in $CONNECTIONS; do
     printf '%-24s %12s %12s %12s %10s %10s\n' "$size c=$c" "${rps[strata,$size,$c]}" "${rps[nginx,$size,$c]}" \
