@@ -30,15 +30,9 @@ STORM_URLS="${STORM_URLS:-50}"
 log() { echo "compare: $*" >&2; }
 
 # --- tools ---------------------------------------------------------------------------------------
-missing=()
-command -v nginx >/dev/null || missing+=(nginx)
-command -v varnishd >/dev/null || missing+=(varnish)
-command -v wrk >/dev/null || missing+=(wrk)
-command -v python3 >/dev/null || missing+=(python3)
-if [ "${#missing[@]}" -gt 0 ]; then
-  log "installing ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+# shellcheck source=loadtest/common.sh
+. "$here/common.sh"
+need nginx=nginx varnishd=varnish wrk=wrk python3=python3 curl=curl
 "$root/strata" --version >/dev/null # builds the jar when needed
 jar="$root/dist/target/strata.jar"
 
@@ -63,8 +57,6 @@ stop_all() {
   pids=()
 }
 trap 'stop_all; rm -rf "$work"' EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 wait_for() { # URL: until it answers, at most 60 s
   for _ in $(seq 1 120); do

@@ -32,14 +32,9 @@ WARMUP_RUNS="${WARMUP_RUNS:-4}"
 
 log() { echo "floor: $*" >&2; }
 
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v python3 >/dev/null || missing+=(python3)
-command -v curl >/dev/null || missing+=(curl)
-if [ "${#missing[@]}" -gt 0 ]; then
-  log "installing ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+# shellcheck source=loadtest/common.sh
+. "$here/common.sh"
+need wrk=wrk python3=python3 curl=curl
 "$root/strata" --version >/dev/null # builds the jar when needed
 jar="$root/dist/target/strata.jar"
 
@@ -84,7 +79,6 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 fi
 wrk_bin="$(command -v wrk)"
 wrk() { "${load_cpu[@]}" "$wrk_bin" -t"${WRK_THREADS:-1}" "$@"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_for() { # URL
   for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done
   log "no answer from $1"
