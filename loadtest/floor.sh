@@ -165,7 +165,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 table=$(python3 - "$rounds" "$(getconf CLK_TCK)" "${servers[@]}" <<'PY'
-import collections, statistics, sys
+import collections, sys
 path, hz, servers = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 rps, cpu = collections.defaultdict(dict), collections.defaultdict(dict)
 for line in open(path):
