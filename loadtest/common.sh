@@ -1,5 +1,7 @@
 # Sourced by the loadtest scripts: what they all need. The caller defines log (a message to
-# stderr) and root (the checkout).
+# stderr); wait_for and start_bare also use its work (a scratch directory), pids (what it started,
+# stopped by PID on exit), jar (Strata's runnable jar) and server_cpu (the pinning command, or
+# empty).
 
 # need COMMAND=PACKAGE ...: installs from Debian the package of each missing command (apt-get;
 # needs root).
@@ -16,3 +18,24 @@ need() {
 
 # A free TCP port on 127.0.0.1.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# wait_for URL: until it answers, at most 60 s.
+wait_for() {
+  for _ in $(seq 1 120); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.5
+  done
+  log "no answer from $1"
+  tail -n 5 "$work"/*.out "$work"/*.err 2>/dev/null >&2 || true
+  return 1
+}
+
+# start_bare NAME [--head FILE]: a bare Undertow server (strata loadtest --serve-origin) on the
+# server core; its base URL into bare_started.
+start_bare() {
+  "${server_cpu[@]}" java -jar "$jar" loadtest --serve-origin "${@:2}" >"$work/$1.out" 2>"$work/$1.err" &
+  pids+=($!)
+  for _ in $(seq 1 120); do grep -q '^origin test ' "$work/$1.out" && break; sleep 0.5; done
+  bare_started=$(awk '/^origin test / {print $3}' "$work/$1.out")
+  [ -n "$bare_started" ] || { log "the $1 server did not start"; tail -n 5 "$work/$1.err" >&2; exit 1; }
+}

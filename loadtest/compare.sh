@@ -58,16 +58,6 @@ stop_all() {
 }
 trap 'stop_all; rm -rf "$work"' EXIT
 
-wait_for() { # URL: until it answers, at most 60 s
-  for _ in $(seq 1 120); do
-    curl -s -o /dev/null "$1" && return 0
-    sleep 0.5
-  done
-  log "no answer from $1"
-  tail -n 5 "$work"/*.out "$work"/*.err 2>/dev/null >&2 || true
-  return 1
-}
-
 # --- the origin's files --------------------------------------------------------------------------
 site="$work/site"
 mkdir -p "$site/z"
@@ -236,13 +226,6 @@ declare -A rps p99 hit storm bare bare_head peak hit_port rps_rounds p99_rounds
 # Two ceilings: "bare" sends Cache-Control and Content-Type; "bare-head" sends the head of a Strata
 # 1 KiB hit, field for field (the origin's validators, X-Request-Id, Cache-Status, Age, ...), so it
 # costs what Undertow alone costs for the response Strata sends.
-start_bare() { # NAME [--head FILE]: its base URL into bare_started
-  "${server_cpu[@]}" java -jar "$jar" loadtest --serve-origin "${@:2}" >"$work/$1.out" 2>"$work/$1.err" &
-  pids+=($!)
-  for _ in $(seq 1 120); do grep -q '^origin test ' "$work/$1.out" && break; sleep 0.5; done
-  bare_started=$(awk '/^origin test / {print $3}' "$work/$1.out")
-  [ -n "$bare_started" ] || { log "the $1 server did not start"; tail -n 5 "$work/$1.err" >&2; exit 1; }
-}
 start_origin
 start_bare bare
 bare_url=$bare_started

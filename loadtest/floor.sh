@@ -79,12 +79,6 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 fi
 wrk_bin="$(command -v wrk)"
 wrk() { "${load_cpu[@]}" "$wrk_bin" -t"${WRK_THREADS:-1}" "$@"; }
-wait_for() { # URL
-  for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done
-  log "no answer from $1"
-  tail -n 5 "$work"/*.out "$work"/*.err 2>/dev/null >&2 || true
-  return 1
-}
 
 mkdir -p "$work/site"
 head -c 1024 /dev/urandom >"$work/site/1k"
@@ -106,18 +100,9 @@ start_edge() { # NAME JAR
   pids+=($!)
   wait_for "${url[$1]}"
 }
-start_bare() { # NAME [--head FILE]
-  "${server_cpu[@]}" java -jar "$jar" loadtest --serve-origin "${@:2}" >"$work/$1.out" 2>"$work/$1.err" &
-  server_pid[$1]=$!
-  pids+=($!)
-  local base=""
-  for _ in $(seq 1 120); do
-    base=$(awk '/^origin test / {print $3}' "$work/$1.out")
-    [ -n "$base" ] && break
-    sleep 0.5
-  done
-  [ -n "$base" ] || { log "the $1 server did not start"; tail -n 5 "$work/$1.err" >&2; exit 1; }
-  url[$1]="$base/bare?size=1024"
+start_ceiling() { # NAME [--head FILE]
+  start_bare "$@"
+  server_pid[$1]=${pids[-1]} url[$1]="$bare_started/bare?size=1024"
   wait_for "${url[$1]}"
 }
 start_edge strata "$jar"
@@ -131,8 +116,8 @@ diff <(names "$work/strata.head") <(names "$work/floor.head") >&2 || {
   log "the floor's head has other fields than Strata's"
   exit 1
 }
-start_bare bare-head --head "$work/strata.head"
-start_bare bare
+start_ceiling bare-head --head "$work/strata.head"
+start_ceiling bare
 
 # --- measure -------------------------------------------------------------------------------------
 servers=(strata floor bare-head bare)
