@@ -7,18 +7,19 @@
 #
 # Installs nginx, varnish and wrk from Debian when missing (apt-get; needs root). Pins the servers
 # to core 0 and wrk to core 1 when the machine has two cores or more. The hit cells run every
-# server at once and measure them in turn, ROUNDS times, after WARMUP_RUNS warm-up runs of WARMUP
-# per size and server; each figure is the median of its rounds, so a disturbance of the machine
-# moves one round of every server rather than one server's only figure. Two bare Undertow servers
-# are the ceiling: one with its own short head, one sending the head of a Strata hit. Every process
-# it starts is stopped by its PID on exit. Prints one table; RESULTS=FILE also writes it there.
+# server at once and measure them in turn, ROUNDS times, after WARMUP_RUNS warm-up cycles of WARMUP
+# per cell and server; each figure is the median of its rounds and each ratio the median of the
+# rounds' ratios, so a disturbance of the machine moves one round of every server rather than one
+# server's only figure. Two bare Undertow servers are the ceiling: one with its own short head, one
+# sending the head of a Strata hit. Every process it starts is stopped by its PID on exit. Prints
+# one table; RESULTS=FILE also writes it there.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 DURATION="${DURATION:-5s}"
 WARMUP="${WARMUP:-5s}"
-WARMUP_RUNS="${WARMUP_RUNS:-4}"
+WARMUP_RUNS="${WARMUP_RUNS:-2}"
 ROUNDS="${ROUNDS:-3}"
 ZIPF_DURATION="${ZIPF_DURATION:-10s}" # each of the Zipf fill and the measured run
 SIZES="${SIZES:-1k 16k 256k}"
@@ -213,19 +214,19 @@ end
 LUA
 
 servers="strata nginx varnish"
-declare -A rps p99 hit storm bare bare_head peak hit_port rps_rounds p99_rounds
+declare -A rps p99 hit storm peak hit_port rps_rounds p99_rounds
 
 # --- 1. cache-hit throughput and p99, with the ceiling: a bare Undertow server answering from one
 # in-memory body. Every server runs at once on the server core; idle, they leave it to the one
-# measured. The JVMs compile their hot paths in the warm-up: a Strata edge's JIT compiler was still
-# taking 0.6 s of the shared core in the 5 s after a 6 s warm-up, and the first 5 s run after a 20 s
-# warm-up had a p99 of 5 ms where later runs had 1.3-2.2 ms. Closing a run's connections makes the
-# JIT drop and recompile part of a Strata edge's hot read path, so the warm-up is several short
-# runs, the servers in turn (WARMUP_RUNS of WARMUP per size and server): each JVM sees its
-# connections close several times before the first measured round.
-# Two ceilings: "bare" sends Cache-Control and Content-Type; "bare-head" sends the head of a Strata
-# 1 KiB hit, field for field (the origin's validators, X-Request-Id, Cache-Status, Age, ...), so it
-# costs what Undertow alone costs for the response Strata sends.
+# measured. Two ceilings: "bare" sends Cache-Control and Content-Type; "bare-head" sends the head of
+# a Strata 1 KiB hit, field for field (the origin's validators, X-Request-Id, Cache-Status, Age,
+# ...), so it costs what Undertow alone costs for the response Strata sends.
+#
+# The JVMs compile their hot paths in the warm-up. A Strata edge alone, 5 s runs one after another,
+# still recompiled parts of its read path as each run's connections opened and closed, and its
+# p99 at 1 KiB and 64 connections settled near 1 ms only after about two cycles through every
+# size and connection count. So the warm-up is WARMUP_RUNS cycles over every cell, each server in
+# turn, and each round measures the servers in an order turned by one from the round before.
 start_origin
 start_bare bare
 bare_url=$bare_started
@@ -249,30 +250,26 @@ grep -q '^X-Cache: HIT' "$work/hit.head" || { log "no Strata hit to copy the hea
 start_bare bare-head --head "$work/hit.head"
 bare_head_url=$bare_started
 ceilings="bare bare-head"
-for size in $SIZES; do
-  for _ in $(seq 1 "$WARMUP_RUNS"); do
-    for server in $servers $ceilings; do wrk -c64 -d"$WARMUP" "$(hit_url "$server" "$size")" >/dev/null; done
-  done
-done
-for round in $(seq 1 "$ROUNDS"); do
+for _ in $(seq 1 "$WARMUP_RUNS"); do
   for size in $SIZES; do for c in $CONNECTIONS; do for server in $servers $ceilings; do
+    wrk -c"$c" -d"$WARMUP" "$(hit_url "$server" "$size")" >/dev/null
+  done; done; done
+done
+read -r -a order <<<"$servers $ceilings"
+for round in $(seq 1 "$ROUNDS"); do
+  for size in $SIZES; do for c in $CONNECTIONS; do for server in "${order[@]}"; do
     read -r r p < <(run_wrk "$(hit_url "$server" "$size")" "$c")
     rps_rounds[$server,$size,$c]+=" $r" p99_rounds[$server,$size,$c]+=" $p"
     log "round $round: $server $size c=$c: $r req/s, p99 $p ms"
   done; done; done
+  order=("${order[@]:1}" "${order[0]}")
 done
-for size in $SIZES; do for c in $CONNECTIONS; do
-  for server in $servers; do
-    # shellcheck disable=SC2086 # the rounds are space-separated numbers
-    rps[$server,$size,$c]=$(median ${rps_rounds[$server,$size,$c]})
-    # shellcheck disable=SC2086
-    p99[$server,$size,$c]=$(median ${p99_rounds[$server,$size,$c]})
-  done
+for size in $SIZES; do for c in $CONNECTIONS; do for server in $servers $ceilings; do
+  # shellcheck disable=SC2086 # the rounds are space-separated numbers
+  rps[$server,$size,$c]=$(median ${rps_rounds[$server,$size,$c]})
   # shellcheck disable=SC2086
-  bare[$size,$c]=$(median ${rps_rounds[bare,$size,$c]})
-  # shellcheck disable=SC2086
-  bare_head[$size,$c]=$(median ${rps_rounds[bare-head,$size,$c]})
-done; done
+  p99[$server,$size,$c]=$(median ${p99_rounds[$server,$size,$c]})
+done; done; done
 stop_all
 
 # --- 2. Zipf hit ratio with 20% of the working set ---------------------------------------------
@@ -338,29 +335,37 @@ PY
 log "an exact LRU of $((cache_bytes / 1048576)) MiB: zipf hit ratio $lru_hit%"
 
 # --- the table -------------------------------------------------------------------------------------
-ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else '-')" "$1" "$2"; }
+# A ratio is the median over the rounds of the two servers' ratio in each round: the machine's
+# speed drifts between rounds (every server slower in one), and a round measures them back to back.
+# For an even count it is the mean of the middle two, leaning neither way.
+paired() { # KIND SERVER OTHER SIZE C: KIND is rps or p99
+  local -n rounds="${1}_rounds"
+  python3 -c '
+import statistics, sys
+a, b = (list(map(float, v.split())) for v in sys.argv[1:3])
+r = [x / y for x, y in zip(a, b) if y]
+print(f"{statistics.median(r):.2f}" if r else "-")' "${rounds[$2,$4,$5]}" "${rounds[$3,$4,$5]}"
+}
 {
   echo "Strata vs nginx proxy_cache vs Varnish — $(date -u +%Y-%m-%d), $(nproc) cores, wrk -t$wrk_threads"
-  echo "(hit cells: the median of $ROUNDS rounds of ${DURATION}, the servers measured in turn after $WARMUP_RUNS warm-up runs of ${WARMUP})"
+  echo "(hit cells: the median of $ROUNDS rounds of ${DURATION}, the servers measured in turn after $WARMUP_RUNS warm-up"
+  echo " cycles of ${WARMUP} per cell; ratios: the median of the rounds' ratios)"
   printf '%-24s %12s %12s %12s %10s %10s\n' "hit throughput (req/s)" strata nginx varnish "S/nginx" "S/varnish"
   for size in $SIZES; do for c in $CONNECTIONS; do
     printf '%-24s %12s %12s %12s %10s %10s\n' "$size c=$c" "${rps[strata,$size,$c]}" "${rps[nginx,$size,$c]}" \
-      "${rps[varnish,$size,$c]}" "$(ratio "${rps[strata,$size,$c]}" "${rps[nginx,$size,$c]}")" \
-      "$(ratio "${rps[strata,$size,$c]}" "${rps[varnish,$size,$c]}")"
+      "${rps[varnish,$size,$c]}" "$(paired rps strata nginx "$size" "$c")" "$(paired rps strata varnish "$size" "$c")"
   done; done
   printf '%-24s %12s %12s %10s %12s %10s\n' "ceiling (req/s)" strata "bare" "S/bare" "bare-head" "S/b-head"
   for size in $SIZES; do for c in $CONNECTIONS; do
-    printf '%-24s %12s %12s %10s %12s %10s\n' "$size c=$c" "${rps[strata,$size,$c]}" "${bare[$size,$c]}" \
-      "$(ratio "${rps[strata,$size,$c]}" "${bare[$size,$c]}")" "${bare_head[$size,$c]}" \
-      "$(ratio "${rps[strata,$size,$c]}" "${bare_head[$size,$c]}")"
+    printf '%-24s %12s %12s %10s %12s %10s\n' "$size c=$c" "${rps[strata,$size,$c]}" "${rps[bare,$size,$c]}" \
+      "$(paired rps strata bare "$size" "$c")" "${rps[bare-head,$size,$c]}" "$(paired rps strata bare-head "$size" "$c")"
   done; done
   echo "(bare: a bare Undertow server's own 2-field head; bare-head: the same server sending the head of a"
   echo " Strata 1 KiB hit, $(grep -c ':' "$work/hit.head") fields as curl saw them, at every size)"
   printf '%-24s %12s %12s %12s %10s %10s\n' "hit p99 (ms)" strata nginx varnish "S/nginx" "S/varnish"
   for size in $SIZES; do for c in $CONNECTIONS; do
     printf '%-24s %12s %12s %12s %10s %10s\n' "$size c=$c" "${p99[strata,$size,$c]}" "${p99[nginx,$size,$c]}" \
-      "${p99[varnish,$size,$c]}" "$(ratio "${p99[strata,$size,$c]}" "${p99[nginx,$size,$c]}")" \
-      "$(ratio "${p99[strata,$size,$c]}" "${p99[varnish,$size,$c]}")"
+      "${p99[varnish,$size,$c]}" "$(paired p99 strata nginx "$size" "$c")" "$(paired p99 strata varnish "$size" "$c")"
   done; done
   printf '%-24s %12s %12s %12s %12s\n' "zipf, 20% of the bytes" strata nginx varnish "exact LRU"
   printf '%-24s %12s %12s %12s %12s\n' "hit ratio (%)" "${hit[strata]}" "${hit[nginx]}" "${hit[varnish]}" "$lru_hit"
