@@ -25,7 +25,9 @@ done
 work="$(mktemp -d -t strata-alloc.XXXXXX)"
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+log() { echo "alloc-per-hit: $*" >&2; }
+# shellcheck source=loadtest/common.sh
+. "$here/common.sh"
 
 mkdir -p "$work/site" && head -c 1024 /dev/urandom >"$work/site/1k"
 origin_port=$(free_port) edge_port=$(free_port)
@@ -36,9 +38,9 @@ java -XX:StartFlightRecording=name=alloc,settings=default -jar "$jar" edge --lis
   --origin "http://127.0.0.1:$origin_port" --cache-dir "$work/cache" --name alloc --access-log off \
   >/dev/null 2>"$work/edge.err" &
 edge=$!
-pids+=($edge)
+pids+=("$edge")
 url="http://127.0.0.1:$edge_port/1k"
-for _ in $(seq 1 120); do curl -s -o /dev/null "$url" && break; sleep 0.5; done
+wait_for "$url"
 wrk -t1 -c64 -d2s "$url" >/dev/null # warm the JIT before counting
 jcmd "$edge" JFR.dump name=alloc filename="$work/before.jfr" >/dev/null
 requests=$(wrk -t1 -c64 -d6s "$url" | awk '/requests in/ {print $1}')
