@@ -150,14 +150,14 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 table=$(python3 - "$rounds" "$(getconf CLK_TCK)" "${servers[@]}" <<'PY'
-import collections, sys
+import collections, statistics, sys
 path, hz, servers = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 rps, cpu = collections.defaultdict(dict), collections.defaultdict(dict)
 for line in open(path):
     rnd, server, requests, seconds, ticks = line.split()
     rps[server][rnd] = int(requests) / float(seconds)
     cpu[server][rnd] = int(ticks) / hz / max(int(requests), 1) * 1e6
-def median(values):  # the lower middle value, as compare.sh takes it
+def median(values):  # the lower middle value, as compare.sh takes its figures
     return sorted(values)[(len(values) - 1) // 2]
 print("1 KiB hits, 64 connections: medians of %d rounds" % len(rps[servers[0]]))
 print("%-10s %10s %12s" % ("server", "req/s", "CPU us/req"))
@@ -169,7 +169,7 @@ for i, a in enumerate(servers):
         r = [rps[a][k] / rps[b][k] for k in rps[a]]
         c = [cpu[b][k] / cpu[a][k] if cpu[a][k] else float("nan") for k in cpu[a]]
         print("%-9s / %-9s req/s %.3f  CPU %.3f  (req/s rounds: %s)" % (
-            a, b, median(r), median(c), " ".join("%.2f" % x for x in r)))
+            a, b, statistics.median(r), statistics.median(c), " ".join("%.2f" % x for x in r)))
 PY
 )
 {
