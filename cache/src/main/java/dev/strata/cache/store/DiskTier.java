@@ -632,12 +632,13 @@ public final class DiskTier implements CacheTier, TierStats {
     }
 
     /**
-     * RocksDB's estimate of the live data in its files plus what its write buffers hold and have not
-     * flushed yet; 0 once closed. Blocking (a native call).
+     * The size of the tier's live files plus what its write buffers hold and have not flushed yet; 0
+     * once closed. Blocking (a native call). Not RocksDB's {@code estimate-live-data-size}: it counts
+     * one file of any that overlap in keys, and under FIFO compaction every file does.
      */
     @Override
     public long usedBytes() {
-        return property("rocksdb.estimate-live-data-size") + property("rocksdb.cur-size-all-mem-tables");
+        return property("rocksdb.live-sst-files-size") + property("rocksdb.cur-size-all-mem-tables");
     }
 
     /** RocksDB's estimate of the keys in the metadata column family; 0 once closed. Blocking (a native call). */

@@ -108,6 +108,32 @@ class DiskTierIT {
     }
 
     @Test
+    void usedBytesCountsEveryFileWhenTheirKeysOverlap(@TempDir Path tmp) {
+        // Each opening flushes what the last one wrote into a file of its own, and every file spans
+        // the same keys, as files do under FIFO compaction when URLs arrive in any order.
+        int sessions = 3;
+        int perSession = 20;
+        Random random = new Random(7);
+        for (int session = 0; session < sessions; session++) {
+            try (DiskTier tier = DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK)) {
+                for (int i = 0; i < perSession; i++) {
+                    byte[] body = new byte[64 << 10];
+                    random.nextBytes(body);
+                    tier.store(
+                            key("/k" + i + "-" + session),
+                            new CachedResponse(
+                                    200, HeaderList.of(), body, 7, new Freshness(Duration.ofHours(1), Duration.ZERO)));
+                }
+            }
+        }
+
+        try (DiskTier tier = DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK)) {
+            assertThat(tier.entryCount()).isEqualTo((long) sessions * perSession);
+            assertThat(tier.usedBytes()).isGreaterThanOrEqualTo((long) sessions * perSession * (64 << 10));
+        }
+    }
+
+    @Test
     void largeBodyRoundTrips(@TempDir Path tmp) {
         byte[] body = new byte[3 << 20];
         new Random(42).nextBytes(body);
