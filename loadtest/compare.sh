@@ -37,17 +37,7 @@ need nginx=nginx varnishd=varnish wrk=wrk python3=python3 curl=curl
 "$root/strata" --version >/dev/null # builds the jar when needed
 jar="$root/dist/target/strata.jar"
 
-server_cpu=() load_cpu=()
-# wrk's threads: one per core it may use. Two threads pinned to one core take turns in scheduler
-# slices, and the responses of the one waiting are counted as the server's latency: against a
-# bare Undertow server at 1 KiB and 64 connections, four interleaved rounds measured a median p99
-# of 4.2 ms with -t2 on one core and 2.2 ms with -t1.
-wrk_threads="${WRK_THREADS:-2}"
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-  server_cpu=(taskset -c 0) load_cpu=(taskset -c 1) wrk_threads="${WRK_THREADS:-1}"
-fi
-wrk_bin="$(command -v wrk)"
-wrk() { "${load_cpu[@]}" "$wrk_bin" -t"$wrk_threads" "$@"; }
+pin_cores 2
 
 work="$(mktemp -d -t strata-compare.XXXXXX)"
 chmod 755 "$work" # nginx's and Varnish's workers drop root and must reach their files here

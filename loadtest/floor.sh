@@ -73,12 +73,7 @@ cd "$root"
 floor_jar="$tree/dist/target/strata.jar"
 
 # --- servers -------------------------------------------------------------------------------------
-server_cpu=() load_cpu=()
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-  server_cpu=(taskset -c 0) load_cpu=(taskset -c 1)
-fi
-wrk_bin="$(command -v wrk)"
-wrk() { "${load_cpu[@]}" "$wrk_bin" -t"${WRK_THREADS:-1}" "$@"; }
+pin_cores 1
 
 mkdir -p "$work/site"
 head -c 1024 /dev/urandom >"$work/site/1k"
@@ -173,7 +168,7 @@ for i, a in enumerate(servers):
 PY
 )
 {
-  echo "loadtest/floor.sh — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, wrk -t${WRK_THREADS:-1}," \
+  echo "loadtest/floor.sh — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, wrk -t$wrk_threads," \
     "$WARMUP_RUNS warm-up runs of $WARMUP, rounds of $DURATION"
   echo "$table"
 } | tee "${RESULTS:-/dev/null}"
