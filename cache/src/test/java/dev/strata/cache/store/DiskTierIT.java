@@ -3,6 +3,7 @@ package dev.strata.cache.store;
 import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.strata.cache.fresh.Freshness;
 import dev.strata.cache.key.CacheKey;
@@ -130,6 +131,37 @@ class DiskTierIT {
         try (DiskTier tier = DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK)) {
             assertThat(tier.entryCount()).isEqualTo((long) sessions * perSession);
             assertThat(tier.usedBytes()).isGreaterThanOrEqualTo((long) sessions * perSession * (64 << 10));
+        }
+    }
+
+    @Test
+    void aSmallTierHoldsAboutItsBudgetOnceItsFilesAreDropped(@TempDir Path tmp) {
+        // 3.75 MiB of bodies through a 1 MiB tier. Its write buffer must be small beside the budget:
+        // with a buffer as large as the budget, up to a budget's worth would wait unflushed on top of
+        // a budget's worth of files.
+        long budget = 1L << 20;
+        int bodies = 240;
+        int bodySize = 16 << 10;
+        Random random = new Random(11);
+        try (DiskTier tier = DiskTier.open(tmp.resolve("disk"), budget, CLOCK)) {
+            for (int i = 0; i < bodies; i++) {
+                byte[] body = new byte[bodySize];
+                random.nextBytes(body);
+                tier.store(
+                        key("/b" + i),
+                        new CachedResponse(
+                                200, HeaderList.of(), body, 7, new Freshness(Duration.ofHours(1), Duration.ZERO)));
+            }
+
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(tier.usedBytes()).isLessThanOrEqualTo(budget + budget / 4));
+            assertThat(tier.compactionCount())
+                    .as("files dropped for the budget")
+                    .isPositive();
+            int lastKept = (int) (budget / 2 / bodySize);
+            for (int i = bodies - lastKept; i < bodies; i++) {
+                assertThat(tier.lookup(key("/b" + i))).as("recent body /b" + i).isNotNull();
+            }
         }
     }
 
