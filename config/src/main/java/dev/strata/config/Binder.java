@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The YAML layout is the records' layout: each record is a map whose keys are its components in
  * kebab-case ({@code maxObjectSize} is {@code max-object-size}), and a key left out takes the value
- * of the record's {@code defaults()}. The binding is driven by reflection over the record
+ * of the record's {@code defaults()}, or for the few in {@link #DERIVED} a value that follows the
+ * record's other keys. The binding is driven by reflection over the record
  * components, so a component added to a record is at once readable, printable by {@link
  * ConfigPrinter} and checked against the documentation by the tests. What the types alone cannot
  * say is in the few tables below, keyed by {@code Record.component}.
@@ -74,6 +76,16 @@ final class Binder {
             "RateLimitRuleConfig.burst",
             "the limit's bucket size, e.g. 20");
 
+    /**
+     * Components whose value, when left out, follows the record's other components (given or at
+     * their defaults) instead of the defaults record: each function reads the components before it
+     * in the record, by name.
+     */
+    private static final Map<String, Function<Map<String, Object>, Object>> DERIVED = Map.of(
+            "CacheConfig.maxMemoryObjectSize",
+            earlier -> CacheConfig.defaultMaxMemoryObjectSize(
+                    (ByteSize) Objects.requireNonNull(earlier.get("memory"), "memory comes first")));
+
     /** Lists that may not be empty, with what was expected. */
     private static final Map<String, String> NON_EMPTY = Map.of(
             "SiteConfig.origins",
@@ -124,6 +136,7 @@ final class Binder {
             checkDisabledRules(bound, given, path);
         }
         Object[] arguments = new Object[components.length];
+        Map<String, Object> earlier = new HashMap<>();
         for (int i = 0; i < components.length; i++) {
             RecordComponent component = components[i];
             Object argument = bound.get(component.getName());
@@ -132,9 +145,11 @@ final class Binder {
                 if (required != null) {
                     throw mapping.at().error(path.child(keys.get(i)), "missing (expected: " + required + ")");
                 }
-                argument = read(component, defaults);
+                Function<Map<String, Object>, Object> derived = DERIVED.get(id(component));
+                argument = derived != null ? derived.apply(earlier) : read(component, defaults);
             }
             arguments[i] = argument;
+            earlier.put(component.getName(), argument);
         }
         return construct(type, components, arguments, mapping, given, path);
     }

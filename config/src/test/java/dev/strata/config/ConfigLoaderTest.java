@@ -55,6 +55,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theMemoryObjectLimitFollowsTheMemoryBudgetUnlessGiven() {
+        StrataConfig config = ConfigLoader.parse(
+                """
+                edge:
+                  cache:
+                    memory: 64MiB
+                shield:
+                  cache:
+                    memory: 8GiB
+                """,
+                "strata.yaml");
+        StrataConfig given = ConfigLoader.parse(
+                "edge:\n  cache:\n    memory: 64MiB\n    max-memory-object-size: 16MiB\n", "strata.yaml");
+
+        assertThat(config.edge().cache().maxMemoryObjectSize()).isEqualTo(ByteSize.ofMebibytes(1));
+        assertThat(config.shield().cache().maxMemoryObjectSize()).isEqualTo(ByteSize.ofMebibytes(8));
+        assertThat(StrataConfig.defaults().edge().cache().maxMemoryObjectSize()).isEqualTo(ByteSize.ofMebibytes(4));
+        assertThat(given.edge().cache().maxMemoryObjectSize()).isEqualTo(ByteSize.ofMebibytes(16));
+    }
+
+    @Test
     void everyKindOfValueIsRead() {
         StrataConfig config = ConfigLoader.parse(
                 """

@@ -179,18 +179,25 @@ class ReloadIT {
 
         assertThat(first)
                 .isEqualTo(new ReloadResult.Applied(
-                        List.of(), List.of("edge.listen", "edge.cache.memory"), List.of("shield.listen")));
+                        List.of(),
+                        // the memory object limit follows memory (ADR 0015)
+                        List.of("edge.listen", "edge.cache.memory", "edge.cache.max-memory-object-size"),
+                        List.of("shield.listen")));
         assertThat(first.text())
                 .isEqualTo(
                         """
                         reloaded
                         changed: nothing
-                        needs restart (running with the values it started with): edge.listen, edge.cache.memory
+                        needs restart (running with the values it started with): edge.listen, edge.cache.memory, \
+                        edge.cache.max-memory-object-size
                         not read by this node: shield.listen
                         """);
         assertThat(again)
                 .as("still due, though nothing changed since")
-                .isEqualTo(new ReloadResult.Applied(List.of(), List.of("edge.listen", "edge.cache.memory"), List.of()));
+                .isEqualTo(new ReloadResult.Applied(
+                        List.of(),
+                        List.of("edge.listen", "edge.cache.memory", "edge.cache.max-memory-object-size"),
+                        List.of()));
         assertThat(reverted).isEqualTo(new ReloadResult.Applied(List.of(), List.of(), List.of("shield.listen")));
         assertThat(edge.uri()).isEqualTo(started);
         assertThat(get(edge, "/a.css").statusCode()).isEqualTo(200);
