@@ -213,11 +213,8 @@ public final class DiskTier implements CacheTier, TierStats {
         // every file is in one unsorted level, so without them every lookup reads every file
         // (docs/benchmarks.md).
         BloomFilter bloom = new BloomFilter(10, false);
-        // The metadata's files may outlive the bodies' (a larger budget), but its write buffer is
-        // sized by the tier's budget too: a small tier must not hold more unflushed than it stores.
-        long metaBytes = Math.max(64L << 20, maxBytes / 16);
-        ColumnFamilyOptions metaOptions = fifo(metaBytes, writeBufferSize(Math.min(metaBytes, maxBytes)), bloom);
-        ColumnFamilyOptions bodyOptions = fifo(maxBytes, writeBufferSize(maxBytes), bloom);
+        ColumnFamilyOptions metaOptions = fifo(Math.max(64L << 20, maxBytes / 16), bloom);
+        ColumnFamilyOptions bodyOptions = fifo(maxBytes, bloom);
         List<ColumnFamilyOptions> cfOptions = List.of(defaults, metaOptions, bodyOptions);
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, defaults),
@@ -238,19 +235,18 @@ public final class DiskTier implements CacheTier, TierStats {
     }
 
     /**
-     * The write buffer (memtable) for a budget: a sixteenth of it, from RocksDB's smallest, 64 KiB,
-     * up to its default, 64 MiB. What waits in the buffers is held on top of the files, and FIFO
-     * compaction can only drop whole files: a buffer near the budget would let a small tier hold
-     * twice its budget or more.
+     * A column family of FIFO-compacted files within {@code maxBytes}. Its write buffer (memtable)
+     * is a sixteenth of the budget, from RocksDB's smallest, 64 KiB, up to its default, 64 MiB: what
+     * waits in it is held on top of the files, and FIFO compaction can only drop whole files, so a
+     * buffer near the budget would let a small tier hold twice its budget or more. The buffer grows
+     * in blocks of at most 64 KiB (RocksDB's default is an eighth of the buffer, allocated on the
+     * first write), so an almost empty buffer holds and reports little.
      */
-    private static long writeBufferSize(long budget) {
-        return Math.max(64L << 10, Math.min(64L << 20, budget / 16));
-    }
-
-    /** A column family of FIFO-compacted files within {@code maxBytes}. */
-    private static ColumnFamilyOptions fifo(long maxBytes, long writeBufferSize, BloomFilter bloom) {
+    private static ColumnFamilyOptions fifo(long maxBytes, BloomFilter bloom) {
+        long writeBufferSize = Math.max(64L << 10, Math.min(64L << 20, maxBytes / 16));
         return new ColumnFamilyOptions()
                 .setWriteBufferSize(writeBufferSize)
+                .setArenaBlockSize(Math.min(64L << 10, writeBufferSize / 8))
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloom))
                 .setCompactionStyle(CompactionStyle.FIFO)
                 .setCompactionOptionsFIFO(new CompactionOptionsFIFO().setMaxTableFilesSize(maxBytes));
