@@ -69,6 +69,10 @@ print(total)
 PY
 )
 cache_bytes=$((working_set / 5)) # 20% of the working set
+if [ "$cache_bytes" -le $((2 * 1048576)) ]; then # Strata's memory gets the budget less a 1 MiB disk tier
+  log "caches would get $cache_bytes bytes, too few beside Strata's 1 MiB disk tier: raise ZIPF_OBJECTS"
+  exit 2
+fi
 log "working set $((working_set / 1048576)) MiB over $ZIPF_OBJECTS objects; caches get $((cache_bytes / 1048576)) MiB"
 
 # --- servers -------------------------------------------------------------------------------------
