@@ -24,7 +24,7 @@ public record CacheConfig(
         ByteSize maxMemoryObjectSize,
         CollapseConfig collapse) {
     /** The largest default {@link #maxMemoryObjectSize}, reached with 512MiB of memory. */
-    public static final ByteSize MAX_DEFAULT_MEMORY_OBJECT_SIZE = ByteSize.ofMebibytes(8);
+    private static final ByteSize MAX_DEFAULT_MEMORY_OBJECT_SIZE = ByteSize.ofMebibytes(8);
 
     /** Of the memory budget, the most one object takes by default: a 64th. */
     private static final int MEMORY_SHARE = 64;
