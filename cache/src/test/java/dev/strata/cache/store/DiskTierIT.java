@@ -48,6 +48,11 @@ class DiskTierIT {
                 new Freshness(Duration.ofSeconds(60), Duration.ofMillis(1_500)));
     }
 
+    /** A 200 with no header fields, fresh for an hour, around {@code body}. */
+    private static CachedResponse withBody(byte[] body) {
+        return new CachedResponse(200, HeaderList.of(), body, 7, new Freshness(Duration.ofHours(1), Duration.ZERO));
+    }
+
     /** {@code found}, failing the test when it is null. */
     private static CachedResponse present(@Nullable StoredEntry found) {
         assertThat(found).as("stored entry").isInstanceOf(CachedResponse.class);
@@ -120,10 +125,7 @@ class DiskTierIT {
                 for (int i = 0; i < perSession; i++) {
                     byte[] body = new byte[64 << 10];
                     random.nextBytes(body);
-                    tier.store(
-                            key("/k" + i + "-" + session),
-                            new CachedResponse(
-                                    200, HeaderList.of(), body, 7, new Freshness(Duration.ofHours(1), Duration.ZERO)));
+                    tier.store(key("/k" + i + "-" + session), withBody(body));
                 }
             }
         }
@@ -154,10 +156,7 @@ class DiskTierIT {
             for (int i = 0; i < bodies; i++) {
                 byte[] body = new byte[bodySize];
                 random.nextBytes(body);
-                tier.store(
-                        key("/b" + i),
-                        new CachedResponse(
-                                200, HeaderList.of(), body, 7, new Freshness(Duration.ofHours(1), Duration.ZERO)));
+                tier.store(key("/b" + i), withBody(body));
             }
 
             await().atMost(Duration.ofSeconds(30))
@@ -176,8 +175,7 @@ class DiskTierIT {
     void largeBodyRoundTrips(@TempDir Path tmp) {
         byte[] body = new byte[3 << 20];
         new Random(42).nextBytes(body);
-        CachedResponse stored =
-                new CachedResponse(200, HeaderList.of(), body, 7, new Freshness(Duration.ofHours(1), Duration.ZERO));
+        CachedResponse stored = withBody(body);
 
         try (DiskTier tier = DiskTier.open(tmp.resolve("disk"), MAX_BYTES, CLOCK)) {
             tier.store(key("/big"), stored);
