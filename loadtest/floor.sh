@@ -7,15 +7,19 @@
 #              drain, node health, request meters, admission, WAF or rate limits; built from
 #              loadtest/floor.patch in a temporary git worktree of this checkout (uncommitted
 #              changes to tracked files included)
+#   floor-min  the floor without the three fields a Strata node adds of its own: X-Request-Id,
+#              X-Served-By and Cache-Status (loadtest/floor-min.patch on top of floor.patch)
 #   bare-head  a bare Undertow server sending the head of a Strata 1 KiB hit, field for field
+#   bare-min   the same with the head of floor-min
 #   bare       a bare Undertow server sending its own short head
 #
 # For each it prints requests per second and the CPU time of its I/O thread per request (user +
 # system, from /proc), and the ratio of every pair, as medians over the rounds. Each server has
 # one I/O thread. The order of the servers turns by one each round. The floor is the best a cache
-# on this stack that sends this head can do.
+# on this stack that sends this head can do; floor-min, the best one that sends only what the
+# origin sent, Age and X-Cache can do (docs/adr/0016-the-bare-undertow-ceiling.md).
 #
-#   loadtest/floor.sh                     # 7 rounds of 5 s: about 4 minutes, plus the build
+#   loadtest/floor.sh                     # 7 rounds of 5 s: about 6 minutes, plus the builds
 #   ROUNDS=3 DURATION=3s loadtest/floor.sh
 #
 # Installs wrk from Debian when missing (apt-get; needs root). Pins the servers to core 0 and wrk to
@@ -50,27 +54,33 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- the floor build: this checkout as the jar was built from it, plus the patch -----------------
+# --- the floor builds: this checkout as the jar was built from it, plus the patches --------------
 checkout=$(git -C "$root" stash create)
-log "building the floor (loadtest/floor.patch on ${checkout:-HEAD}) in $tree"
 git -C "$root" worktree add -q --detach "$tree" "${checkout:-HEAD}"
-git -C "$tree" apply "$here/floor.patch" || {
-  log "loadtest/floor.patch no longer applies to ProxyNode: update it"
-  exit 1
-}
 build_log="$root/dist/target/floor-build.log"
-cd "$tree" && {
-  mvn -B -q -o -DskipTests -Dspotless.check.skip=true -Dforbiddenapis.skip=true -pl dist -am package \
-    >"$build_log" 2>&1 ||
-    mvn -B -q -DskipTests -Dspotless.check.skip=true -Dforbiddenapis.skip=true -pl dist -am package \
-      >"$build_log" 2>&1
-} || {
-  tail -n 30 "$build_log" >&2
-  log "the floor build failed; full log: $build_log"
-  exit 1
+# build_floor NAME PATCH: applies PATCH to the tree (on top of the ones before), builds, and keeps
+# the runnable jar and its lib/ under $work/NAME.
+build_floor() {
+  log "building $1 (loadtest/$(basename "$2") on ${checkout:-HEAD}) in $tree"
+  git -C "$tree" apply "$2" || {
+    log "loadtest/$(basename "$2") no longer applies: update it"
+    exit 1
+  }
+  (cd "$tree" && {
+    mvn -B -q -o -DskipTests -Dspotless.check.skip=true -Dforbiddenapis.skip=true -pl dist -am package \
+      >"$build_log" 2>&1 ||
+      mvn -B -q -DskipTests -Dspotless.check.skip=true -Dforbiddenapis.skip=true -pl dist -am package \
+        >"$build_log" 2>&1
+  }) || {
+    tail -n 30 "$build_log" >&2
+    log "the $1 build failed; full log: $build_log"
+    exit 1
+  }
+  mkdir -p "$work/$1"
+  cp -r "$tree/dist/target/strata.jar" "$tree/dist/target/lib" "$work/$1/"
 }
-cd "$root"
-floor_jar="$tree/dist/target/strata.jar"
+build_floor floor "$here/floor.patch"
+build_floor floor-min "$here/floor-min.patch"
 
 # --- servers -------------------------------------------------------------------------------------
 pin_cores 1
@@ -101,9 +111,10 @@ start_ceiling() { # NAME [--head FILE]
   wait_for "${url[$1]}"
 }
 start_edge strata "$jar"
-start_edge floor "$floor_jar"
+start_edge floor "$work/floor/strata.jar"
+start_edge floor-min "$work/floor-min/strata.jar"
 names() { awk -F: 'NF > 1 {print tolower($1)}' "$1"; } # a head's field names, in order
-for edge in strata floor; do
+for edge in strata floor floor-min; do
   curl -s -D "$work/$edge.head" -o /dev/null "${url[$edge]}"
   grep -q '^X-Cache: HIT' "$work/$edge.head" || { log "no hit from $edge"; exit 1; }
 done
@@ -111,11 +122,17 @@ diff <(names "$work/strata.head") <(names "$work/floor.head") >&2 || {
   log "the floor's head has other fields than Strata's"
   exit 1
 }
+diff <(names "$work/strata.head" | grep -vxE 'x-request-id|x-served-by|cache-status') \
+  <(names "$work/floor-min.head") >&2 || {
+  log "the floor-min's head is not Strata's without X-Request-Id, X-Served-By and Cache-Status"
+  exit 1
+}
 start_ceiling bare-head --head "$work/strata.head"
+start_ceiling bare-min --head "$work/floor-min.head"
 start_ceiling bare
 
 # --- measure -------------------------------------------------------------------------------------
-servers=(strata floor bare-head bare)
+servers=(strata floor floor-min bare-head bare-min bare)
 io_thread() { # PID: the /proc task of its I/O thread, the only one of its listener
   local task
   for task in /proc/"$1"/task/*; do
@@ -133,8 +150,8 @@ for _ in $(seq 1 "$WARMUP_RUNS"); do
 done
 rounds="$work/rounds"
 for round in $(seq 1 "$ROUNDS"); do
-  for i in 0 1 2 3; do
-    server=${servers[$(((round - 1 + i) % 4))]}
+  for i in "${!servers[@]}"; do
+    server=${servers[$(((round - 1 + i) % ${#servers[@]}))]}
     before=$(ticks "${task[$server]}")
     # "N requests in 5.01s, ...": the count and the duration wrk measured
     read -r requests seconds < <(wrk -c64 -d"$DURATION" "${url[$server]}" |
