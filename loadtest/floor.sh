@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Where the CPU of a 1 KiB cache hit goes, against the bare Undertow ceilings. Four servers run at
+# Where the CPU of a 1 KiB cache hit goes, against bare Undertow servers. Six servers run at
 # once on the server core and are measured in turn, ROUNDS times, with wrk at 64 connections:
 #
 #   strata     a Strata edge built from this checkout
@@ -7,8 +7,8 @@
 #              drain, node health, request meters, admission, WAF or rate limits; built from
 #              loadtest/floor.patch in a temporary git worktree of this checkout (uncommitted
 #              changes to tracked files included)
-#   floor-min  the floor without the three fields a Strata node adds of its own: X-Request-Id,
-#              X-Served-By and Cache-Status (loadtest/floor-min.patch on top of floor.patch)
+#   floor-min  the floor without X-Request-Id, X-Served-By and Cache-Status; it keeps X-Cache,
+#              by which this script tells a hit (loadtest/floor-min.patch on top of floor.patch)
 #   bare-head  a bare Undertow server sending the head of a Strata 1 KiB hit, field for field
 #   bare-min   the same with the head of floor-min
 #   bare       a bare Undertow server sending its own short head
@@ -57,11 +57,12 @@ trap cleanup EXIT
 # --- the floor builds: this checkout as the jar was built from it, plus the patches --------------
 checkout=$(git -C "$root" stash create)
 git -C "$root" worktree add -q --detach "$tree" "${checkout:-HEAD}"
-build_log="$root/dist/target/floor-build.log"
 # build_floor NAME PATCH: applies PATCH to the tree (on top of the ones before), builds, and keeps
-# the runnable jar and its lib/ under $work/NAME.
+# the runnable jar and its lib/ under $work/NAME; the build's log is dist/target/NAME-build.log.
 build_floor() {
-  log "building $1 (loadtest/$(basename "$2") on ${checkout:-HEAD}) in $tree"
+  local build_log="$root/dist/target/$1-build.log"
+  applied="${applied:+$applied + }loadtest/$(basename "$2")"
+  log "building $1 ($applied on ${checkout:-HEAD}) in $tree"
   git -C "$tree" apply "$2" || {
     log "loadtest/$(basename "$2") no longer applies: update it"
     exit 1
@@ -122,8 +123,12 @@ diff <(names "$work/strata.head") <(names "$work/floor.head") >&2 || {
   log "the floor's head has other fields than Strata's"
   exit 1
 }
-diff <(names "$work/strata.head" | grep -vxE 'x-request-id|x-served-by|cache-status') \
-  <(names "$work/floor-min.head") >&2 || {
+node_fields='x-request-id|x-served-by|cache-status'
+[ "$(names "$work/strata.head" | grep -cxE "$node_fields")" = 3 ] || {
+  log "Strata's head lacks one of X-Request-Id, X-Served-By and Cache-Status: update floor-min.patch"
+  exit 1
+}
+diff <(names "$work/strata.head" | grep -vxE "$node_fields") <(names "$work/floor-min.head") >&2 || {
   log "the floor-min's head is not Strata's without X-Request-Id, X-Served-By and Cache-Status"
   exit 1
 }
