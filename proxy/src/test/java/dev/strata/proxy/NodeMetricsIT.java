@@ -120,6 +120,8 @@ class NodeMetricsIT {
         assertThat(refused.statusCode()).isEqualTo(414);
         long seq = api.post("{\"tags\":[\"catalog\"]}");
         await().atMost(Duration.ofSeconds(10)).until(() -> edge.purgeLogSeq() >= seq && shield.purgeLogSeq() >= seq);
+        Nodes.awaitRecorded(edge, 4);
+        Nodes.awaitRecorded(shield, "miss", 2);
         return seq;
     }
 

@@ -1,6 +1,7 @@
 package dev.strata.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.strata.config.CacheConfig;
 import dev.strata.config.EdgeConfig;
@@ -9,12 +10,16 @@ import dev.strata.config.ListenAddress;
 import dev.strata.config.SiteConfig;
 import dev.strata.config.StrataConfig;
 import dev.strata.config.UpstreamConfig;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.search.Search;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Proxy nodes for integration tests: started on 127.0.0.1 with OS-chosen ports and a clock the test
@@ -94,6 +99,25 @@ final class Nodes implements AutoCloseable {
     void stop(ProxyNode node) {
         started.remove(node);
         node.close();
+    }
+
+    /**
+     * Waits until {@code node}'s request meters have counted {@code requests} requests. A node
+     * records a request when its exchange completes, just after the response's last byte has left,
+     * so a client that reads the metrics right after its response can come first.
+     */
+    static void awaitRecorded(ProxyNode node, long requests) {
+        awaitRecorded(node, null, requests);
+    }
+
+    /** Like {@link #awaitRecorded(ProxyNode, long)}, counting only the requests of one status tag. */
+    static void awaitRecorded(ProxyNode node, @Nullable String status, long requests) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Search timers = node.metrics().registry().find("strata.requests");
+            return (status == null ? timers : timers.tag("status", status))
+                            .timers().stream().mapToLong(Timer::count).sum()
+                    >= requests;
+        });
     }
 
     /** The defaults with one site for any host in front of {@code origins}. */

@@ -71,6 +71,7 @@ class StatusPageIT {
         for (int i = 0; i < 3; i++) {
             assertThat(xCache("/a.css")).isEqualTo("HIT");
         }
+        Nodes.awaitRecorded(edge, 4);
     }
 
     private long purgeHostileTag() throws Exception {

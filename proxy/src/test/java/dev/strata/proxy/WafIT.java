@@ -133,7 +133,8 @@ class WafIT {
         assertThat(counted.value("strata_waf_blocks_total", "rule", "xss.script-tag", "action", "block"))
                 .as("every built-in rule's counter exists")
                 .isZero();
-        assertThat(counted.value("strata_requests_seconds_count", "site", "none", "status", "error"))
+        Nodes.awaitRecorded(blocking, 1);
+        assertThat(YamlEdge.metrics(blocking).value("strata_requests_seconds_count", "site", "none", "status", "error"))
                 .as("refused before routing, like an admission refusal")
                 .isEqualTo(1);
         nodes.stop(blocking);
