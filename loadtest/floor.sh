@@ -15,9 +15,9 @@
 #
 # For each it prints requests per second and the CPU time of its I/O thread per request (user +
 # system, from /proc), and the ratio of every pair, as medians over the rounds. Each server has
-# one I/O thread. The order of the servers turns by one each round. The floor is the best a cache
-# on this stack that sends this head can do; floor-min, the best one that sends only what the
-# origin sent, Age and X-Cache can do (docs/adr/0016-the-bare-undertow-ceiling.md).
+# one I/O thread. The order of the servers turns by one each round. The floor is about the most a
+# cache on this stack that sends this head could do; floor-min, the same for one that sends only
+# what the origin sent, Age and X-Cache (docs/adr/0016-the-bare-undertow-ceiling.md).
 #
 #   loadtest/floor.sh                     # 7 rounds of 5 s: about 6 minutes, plus the builds
 #   ROUNDS=3 DURATION=3s loadtest/floor.sh
