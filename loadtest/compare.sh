@@ -68,9 +68,16 @@ for i in range(int(sys.argv[2])):
 print(total)
 PY
 )
+mib() { # BYTES: in MiB, one decimal
+  awk -v b="$1" 'BEGIN {printf "%.1f\n", b / 1048576}'
+}
 cache_bytes=$((working_set / 5)) # 20% of the working set
-if [ "$cache_bytes" -le $((2 * 1048576)) ]; then # Strata's memory gets the budget less a 1 MiB disk tier
-  log "caches would get $cache_bytes bytes, too few beside Strata's 1 MiB disk tier: raise ZIPF_OBJECTS"
+# Strata's two tiers share that budget: its disk tier gets this much, its memory the rest.
+strata_disk_bytes=1048576
+strata_memory_bytes=$((cache_bytes - strata_disk_bytes))
+if [ "$strata_memory_bytes" -le "$strata_disk_bytes" ]; then
+  log "caches would get $cache_bytes bytes, too few beside Strata's $((strata_disk_bytes / 1048576)) MiB disk tier:" \
+    "raise ZIPF_OBJECTS"
   exit 2
 fi
 log "working set $((working_set / 1048576)) MiB over $ZIPF_OBJECTS objects; caches get $((cache_bytes / 1048576)) MiB"
@@ -157,9 +164,6 @@ end
 LUA
 run_wrk() { # URL CONNECTIONS
   wrk -c"$2" -d"$DURATION" -s "$work/summary.lua" "$1" | awk '/^RESULT/ {print $2, $3}'
-}
-mib() { # BYTES: in MiB, one decimal
-  awk -v b="$1" 'BEGIN {printf "%.1f\n", b / 1048576}'
 }
 median() { # VALUES...: the middle one (the lower of the two middle ones for an even count)
   printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
@@ -277,7 +281,7 @@ for server in $servers; do
   # memory gets all but 1 MiB, the disk tier that 1 MiB (the held row shows what its write
   # buffers add while unflushed).
   if [ "$server" = strata ]; then
-    start_strata "$port" $((cache_bytes - 1048576)) 1048576
+    start_strata "$port" "$strata_memory_bytes" "$strata_disk_bytes"
   else
     "start_$server" "$port" "$cache_bytes"
   fi
@@ -382,8 +386,9 @@ print(f"{statistics.median(r):.2f}" if r else "-")' "${rounds[$2,$4,$5]}" "${rou
     "${peak[varnish]}" "$(mib "$cache_bytes")" "$(mib "$held_bytes")"
   awk -v s="${hit[strata]:-0}" -v a="$lru_hit" -v b="$lru_held_hit" 'BEGIN {
     printf "%-24s %+.2f points over the exact LRU, %+.2f over the LRU of what Strata held\n", "Strata - LRU", s - a, s - b}'
-  echo "(every cache gets $(mib "$cache_bytes") MiB, 20% of the working set — Strata: $(mib $((cache_bytes - 1048576))) MiB"
-  echo " of memory and a 1 MiB disk tier; nginx's cache manager prunes on its own schedule, so its directory"
+  echo "(every cache gets $(mib "$cache_bytes") MiB, 20% of the working set — Strata: $(mib "$strata_memory_bytes") MiB"
+  echo " of memory and a $((strata_disk_bytes / 1048576)) MiB disk tier; nginx's cache manager prunes on its own" \
+    "schedule, so its directory"
   echo " can outgrow max_size during a run: see the held row; exact LRU: an LRU of the budget, simulated"
   echo " over the same stream; LRU, S held: of the most bytes Strata's tiers held, sampled every second)"
   printf '%-24s %12s %12s %12s\n' "storm origin req/URLs" "${storm[strata]}" "${storm[nginx]}" "${storm[varnish]}"
